@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseDuration } from './duration.ts';
 import { Secret } from './secret.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -95,3 +97,207 @@ export const snmpCredentialsSchema = z.preprocess(
 );
 
 export type SnmpCredentials = CommunityCredentials | UsmCredentials;
+
+// ---------------------------------------------------------------------------------------------
+// Shared field types
+// ---------------------------------------------------------------------------------------------
+
+/** Stable, URL-safe ids: they become InfluxDB tags and API paths, so they never change meaning. */
+export const ID_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
+export const idSchema = z
+  .string()
+  .regex(ID_PATTERN, 'must be 1–64 lowercase ASCII letters, digits, "-" or "_", starting and ending with a letter or digit (URL-safe), e.g. nam-xe');
+
+/** Free text that YAML may have read as a number (a phone number, a circuit id). */
+const textSchema = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
+/** Display names: NFC so "Nậm Xé" typed on a phone and on Windows compare equal. */
+const nameSchema = textSchema.transform((v) => v.normalize('NFC')).pipe(z.string().min(1, 'must not be empty'));
+
+/** Numbers are accepted only to be refused with the duration message: `30` has no unit. */
+export const durationSchema = z.union([z.string(), z.number()]).transform((text, ctx) => {
+  const parsed = parseDuration(String(text));
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.ms;
+});
+
+const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+export const hostSchema = z
+  .string()
+  .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), 'must be an IPv4 or IPv6 address or a host name');
+
+const portSchema = z.number().int().min(1).max(65535);
+
+// ---------------------------------------------------------------------------------------------
+// Kinds: every list of kinds is declared once here; registries elsewhere are typed from them.
+// ---------------------------------------------------------------------------------------------
+
+export const siteKinds = ['district-centre', 'town', 'commune', 'other'] as const;
+export type SiteKind = (typeof siteKinds)[number];
+
+export const deviceRoles = ['router', 'switch', 'firewall', 'access-point', 'server', 'ups', 'modem', 'other'] as const;
+export type DeviceRole = (typeof deviceRoles)[number];
+
+/** `tslcd`: mạng truyền số liệu chuyên dùng, the government's specialised data network. */
+export const linkKinds = ['internet', 'tslcd', 'wan', 'lan'] as const;
+export type LinkKind = (typeof linkKinds)[number];
+
+export const probeKinds = ['snmp', 'icmp'] as const;
+export type ProbeKind = (typeof probeKinds)[number];
+
+export const icmpEngines = ['auto', 'ping', 'fping'] as const;
+export type IcmpEngineSetting = (typeof icmpEngines)[number];
+
+export const targetRoles = ['gateway', 'far-end', 'other'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+// ---------------------------------------------------------------------------------------------
+
+const snmpSettings = z.strictObject({
+  interval: durationSchema.default(60_000),
+  timeout: durationSchema.default(5_000),
+  retries: z.number().int().min(0).max(10).default(1),
+  maxRepetitions: z.number().int().min(1).max(200).default(20),
+});
+
+const icmpSettings = z.strictObject({
+  interval: durationSchema.default(30_000),
+  /** How long to wait for each echo reply. */
+  timeout: durationSchema.default(1_000),
+  count: z.number().int().min(1).max(100).default(5),
+  /** Gap between echoes to one target. */
+  spacing: durationSchema.default(200),
+  engine: z.enum(icmpEngines).default('auto'),
+});
+
+const collectorSettings = z.strictObject({
+  /** Probes in flight at once across all targets. */
+  concurrency: z.number().int().min(1).max(10_000).default(64),
+  snmp: snmpSettings.default(() => snmpSettings.parse({})),
+  icmp: icmpSettings.default(() => icmpSettings.parse({})),
+});
+
+const influxSettings = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://127.0.0.1:8086'),
+  database: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"').default('linkwatch'),
+  username: z.string().optional(),
+  password: secretSchema.optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Inventory
+// ---------------------------------------------------------------------------------------------
+
+const siteSchema = z.strictObject({
+  id: idSchema,
+  name: nameSchema,
+  kind: z.enum(siteKinds),
+  /** The site this one reaches the network through; its outage makes this one unreachable. */
+  parent: idSchema.optional(),
+  groups: z.array(idSchema).default([]),
+  location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).optional(),
+  address: nameSchema.optional(),
+  contact: z.strictObject({ name: nameSchema.optional(), phone: textSchema.optional() }).optional(),
+});
+
+/** Which interfaces of a device to watch. Globs use `*` and `?`; `alias` also takes `/regex/`. */
+const interfaceSelector = z.union([
+  z.strictObject({ name: z.string().min(1) }),
+  z.strictObject({ alias: z.string().min(1) }),
+  z.strictObject({ index: z.union([z.number().int().min(1), z.string().regex(/^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$/, 'must be like 1-4,7')]) }),
+]);
+
+const deviceSnmp = z.strictObject({
+  /** A profile name from `credentials`, or the credentials inline. */
+  credentials: z.union([idSchema, snmpCredentialsSchema]),
+  port: portSchema.default(161),
+  interval: durationSchema.optional(),
+  timeout: durationSchema.optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+});
+
+const deviceSchema = z.strictObject({
+  id: idSchema,
+  site: idSchema,
+  role: z.enum(deviceRoles),
+  name: nameSchema.optional(),
+  /** Management address: SNMP goes here, and it is pinged to tell a dead agent from a dead box. */
+  address: hostSchema,
+  snmp: deviceSnmp.optional(),
+  interfaces: z.union([z.literal('all'), z.array(interfaceSelector).min(1)]).default('all'),
+});
+
+const icmpTarget = z.union([
+  hostSchema.transform((address) => ({ address, role: 'other' as const, name: undefined })),
+  z.strictObject({ address: hostSchema, role: z.enum(targetRoles).default('other'), name: nameSchema.optional() }),
+]);
+
+const linkSchema = z
+  .strictObject({
+    id: idSchema,
+    site: idSchema,
+    kind: z.enum(linkKinds),
+    name: nameSchema.optional(),
+    provider: nameSchema.optional(),
+    circuit: textSchema.optional(),
+    supportPhone: textSchema.optional(),
+    /** Contracted capacity in Mbit/s; download is the carrying interface's in-octets. */
+    capacity: z.strictObject({ downMbps: z.number().positive(), upMbps: z.number().positive() }).optional(),
+    device: idSchema.optional(),
+    /** ifName on `device`; checked against the device when it is first polled. */
+    interface: z.string().min(1).optional(),
+    targets: z.array(icmpTarget).default([]),
+    /** The link this one's traffic passes through (a commune's TSLCD line → the district's). */
+    upstream: idSchema.optional(),
+    icmp: z.strictObject({ interval: durationSchema.optional(), count: z.number().int().min(1).max(100).optional() }).optional(),
+  })
+  .superRefine((link, ctx) => {
+    if (link.interface && !link.device) ctx.addIssue({ code: 'custom', path: ['interface'], message: 'needs `device`: the device that carries this interface' });
+    if (!link.interface && link.targets.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['targets'], message: 'a link needs ICMP targets, or a device and interface, or both: otherwise nothing can tell whether it is up' });
+    }
+  });
+
+export const configSchema = z.strictObject({
+  collector: collectorSettings.default(() => collectorSettings.parse({})),
+  influx: influxSettings.default(() => influxSettings.parse({})),
+  /** Shared SNMP credential profiles, by name: one profile serves thirty devices. */
+  credentials: z.record(idSchema, snmpCredentialsSchema).default({}),
+  sites: z.array(siteSchema).default([]),
+  devices: z.array(deviceSchema).default([]),
+  links: z.array(linkSchema).default([]),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type Site = ParsedConfig['sites'][number];
+export type Link = ParsedConfig['links'][number];
+export type IcmpTarget = Link['targets'][number];
+export type InterfaceSelector = z.output<typeof interfaceSelector>;
+export type CollectorSettings = ParsedConfig['collector'];
+export type InfluxSettings = ParsedConfig['influx'];
+
+/** A device after load: its credential profile resolved, its settings merged with the defaults. */
+export type Device = Omit<ParsedConfig['devices'][number], 'snmp'> & {
+  snmp?: {
+    credentials: SnmpCredentials;
+    /** The profile it came from, for display; undefined when given inline. */
+    profile?: string;
+    port: number;
+    interval: number;
+    timeout: number;
+    retries: number;
+  };
+};
+
+/** The validated, resolved, frozen configuration the rest of linkwatch reads. */
+export interface Config {
+  readonly collector: CollectorSettings;
+  readonly influx: InfluxSettings;
+  readonly sites: readonly Site[];
+  readonly devices: readonly Device[];
+  readonly links: readonly Link[];
+}
