@@ -1,0 +1,53 @@
+import { checkConfig, checkConfigHelp } from './check-config.ts';
+import { ExitCode, UsageError, type CliIo } from './io.ts';
+import { probeCommand, probeHelp } from './probe.ts';
+
+interface Command {
+  summary: string;
+  help: string;
+  run(args: string[], io: CliIo): Promise<ExitCode>;
+}
+
+const commands: Record<string, Command> = {
+  'check-config': { summary: 'validate a config file and exit', help: checkConfigHelp, run: checkConfig },
+  probe: { summary: 'poll one device (snmp) or target (icmp) once and print what it says', help: probeHelp, run: probeCommand },
+};
+
+const usage = () =>
+  [
+    'Usage: linkwatch COMMAND [options]',
+    '',
+    'Commands:',
+    ...Object.entries(commands).map(([name, command]) => `  ${name.padEnd(14)} ${command.summary}`),
+    '',
+    "Run 'linkwatch COMMAND --help' for a command's options.",
+  ].join('\n');
+
+/** The CLI as a function: returns the exit code, writes only to the given streams. */
+export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`linkwatch: unknown command "${name}"\n\n${usage()}\n`);
+    return ExitCode.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(`${command.help}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`linkwatch ${name}: ${(error as Error).message}\n\n${command.help}\n`);
+      return ExitCode.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,183 @@
+import { isIP } from 'node:net';
+import { parseArgs } from 'node:util';
+import { formatPath } from '../config/errors.ts';
+import { authProtocols, icmpEngines, privProtocols, snmpCredentialsSchema, type IcmpEngineSetting } from '../config/schema.ts';
+import { toIcmpJson } from '../collector/probes/icmp/format.ts';
+import { createIcmpProber, DEFAULT_ICMP_OPTIONS } from '../collector/probes/icmp/probe.ts';
+import { toProbeJson } from '../collector/probes/snmp/format.ts';
+import { DEFAULT_SNMP_OPTIONS, probeSnmp } from '../collector/probes/snmp/probe.ts';
+import { formatBitsPerSecond, formatUptime } from './format.ts';
+import { ExitCode, UsageError, type CliIo } from './io.ts';
+
+export const probeHelp = `Usage:
+  linkwatch probe snmp HOST[:PORT] [--snmp-version 1|2c|3] [--community C]
+                 [--v3-user U [--security-level L] --auth-protocol P --auth-key K
+                  --priv-protocol P --priv-key K] [--timeout MS] [--retries N] [--json]
+  linkwatch probe icmp HOST [--count N] [--timeout MS] [--engine ping|fping|auto] [--json]
+
+Polls once and prints what the target says.
+  snmp: the system group and one row per interface. IPv6 addresses go in brackets with a port:
+        [2001:db8::1]:1161. The community and the v3 keys may instead come from the environment
+        variables LINKWATCH_SNMP_COMMUNITY, LINKWATCH_SNMP_AUTH_KEY and LINKWATCH_SNMP_PRIV_KEY,
+        which keeps them out of the process list.
+        --auth-protocol: ${authProtocols.join(', ')}
+        --priv-protocol: ${privProtocols.join(', ')} (aes = AES-128; aes256b = AES-256 Blumenthal,
+                         aes256r = AES-256 Reeder/Cisco)
+  icmp: echo statistics: sent, received, loss, RTT min/avg/max and jitter.
+
+Exit codes: 0 answered; 1 no usable answer (timeout, auth failure, unreachable, malformed);
+2 bad arguments.`;
+
+export async function probeCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const [kind, ...rest] = args;
+  if (kind === 'snmp') return probeSnmpCommand(rest, io);
+  if (kind === 'icmp') return probeIcmpCommand(rest, io);
+  throw new UsageError(kind === undefined ? 'say what to probe: snmp or icmp' : `unknown probe kind "${kind}"; expected snmp or icmp`);
+}
+
+/** HOST, HOST:PORT, [IPv6]:PORT or a bare IPv6 address. */
+export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) return { host: bracketed[1]!, port: parsePort(bracketed[2], defaultPort) };
+  if (isIP(text) === 6) return { host: text, port: defaultPort };
+  const [host, port, extra] = text.split(':');
+  if (!host || extra !== undefined) throw new UsageError(`cannot read "${text}" as HOST[:PORT]`);
+  return { host, port: parsePort(port, defaultPort) };
+}
+
+function parsePort(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`port must be 1–65535; got "${text}"`);
+  return port;
+}
+
+function positiveInteger(text: string | undefined, name: string, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}; got "${text}"`);
+  return value;
+}
+
+async function probeSnmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'snmp-version': { type: 'string' },
+      community: { type: 'string' },
+      'v3-user': { type: 'string' },
+      'security-level': { type: 'string' },
+      'auth-protocol': { type: 'string' },
+      'auth-key': { type: 'string' },
+      'priv-protocol': { type: 'string' },
+      'priv-key': { type: 'string' },
+      context: { type: 'string' },
+      timeout: { type: 'string' },
+      retries: { type: 'string' },
+      'max-repetitions': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one HOST[:PORT]');
+  const { host, port } = parseHostPort(positionals[0]!, 161);
+  const version = values['snmp-version'] ?? (values['v3-user'] ? '3' : '2c');
+  const raw =
+    version === '3'
+      ? {
+          version,
+          user: values['v3-user'],
+          level: values['security-level'],
+          authProtocol: values['auth-protocol'],
+          authKey: values['auth-key'] ?? io.env.LINKWATCH_SNMP_AUTH_KEY,
+          privProtocol: values['priv-protocol'],
+          privKey: values['priv-key'] ?? io.env.LINKWATCH_SNMP_PRIV_KEY,
+          context: values.context,
+        }
+      : { version, community: values.community ?? io.env.LINKWATCH_SNMP_COMMUNITY };
+  const parsed = snmpCredentialsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const flag = (path: PropertyKey[]) => formatPath(path as (string | number)[]).replace(/^version$/, 'snmp-version');
+    throw new UsageError(parsed.error.issues.map((issue) => `${flag(issue.path)}: ${issue.message}`).join('\n'));
+  }
+  const options = {
+    ...DEFAULT_SNMP_OPTIONS,
+    timeoutMs: positiveInteger(values.timeout, 'timeout', DEFAULT_SNMP_OPTIONS.timeoutMs),
+    retries: positiveInteger(values.retries, 'retries', DEFAULT_SNMP_OPTIONS.retries, 0),
+    maxRepetitions: positiveInteger(values['max-repetitions'], 'max-repetitions', DEFAULT_SNMP_OPTIONS.maxRepetitions),
+  };
+  const result = await probeSnmp({ device: `${host}:${port}`, host, port, credentials: parsed.data }, options);
+  if (!result.ok) {
+    io.stderr.write(`linkwatch probe snmp: ${result.reason}: ${result.message}\n`);
+    return ExitCode.failed;
+  }
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(toProbeJson(result))}\n`);
+    return ExitCode.ok;
+  }
+  const { system, interfaces } = result;
+  const lines = [
+    `System      ${system.name}`,
+    `Description ${system.descr.replace(/\s+/g, ' ')}`,
+    `Object ID   ${system.objectId}`,
+    `Uptime      ${formatUptime(system.uptimeTicks / 100)}`,
+    `Location    ${system.location}`,
+    `Contact     ${system.contact}`,
+    '',
+  ];
+  const rows = interfaces.map((iface) => [
+    String(iface.index),
+    iface.name,
+    `${iface.operStatus}/${iface.adminStatus}`,
+    formatBitsPerSecond(iface.speedBps),
+    iface.inOctets.toString(),
+    iface.outOctets.toString(),
+    iface.alias,
+  ]);
+  lines.push(...table(['INDEX', 'NAME', 'OPER/ADMIN', 'SPEED', 'IN OCTETS', 'OUT OCTETS', 'ALIAS'], rows));
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return ExitCode.ok;
+}
+
+async function probeIcmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      count: { type: 'string' },
+      timeout: { type: 'string' },
+      engine: { type: 'string', default: 'auto' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one HOST');
+  const engine = values.engine as IcmpEngineSetting;
+  if (!icmpEngines.includes(engine)) throw new UsageError(`--engine: expected one of ${icmpEngines.join(', ')}; got "${values.engine}"`);
+  const options = {
+    ...DEFAULT_ICMP_OPTIONS,
+    count: positiveInteger(values.count, 'count', DEFAULT_ICMP_OPTIONS.count),
+    timeoutMs: positiveInteger(values.timeout, 'timeout', DEFAULT_ICMP_OPTIONS.timeoutMs),
+  };
+  const host = positionals[0]!;
+  const result = await createIcmpProber({ engine }).probeOne(host, options);
+  if (!result.ok) {
+    io.stderr.write(`linkwatch probe icmp: ${result.reason}: ${result.message}\n`);
+    return ExitCode.failed;
+  }
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(toIcmpJson(result))}\n`);
+    return ExitCode.ok;
+  }
+  const ms = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)} ms`);
+  io.stdout.write(
+    `${host}: ${result.received}/${result.sent} replies, ${result.lossPct}% loss, ` +
+      `rtt min/avg/max ${ms(result.rttMinMs)} / ${ms(result.rttAvgMs)} / ${ms(result.rttMaxMs)}, jitter ${ms(result.jitterMs)}\n`,
+  );
+  return ExitCode.ok;
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)];
+}
