@@ -114,6 +114,10 @@ export function zodIssuesToConfigErrors(issues: readonly z.core.$ZodIssue[], inp
         break;
       case 'invalid_union': {
         const discriminated = issue as typeof issue & { discriminator?: string; options?: unknown[] };
+        if (got === undefined) {
+          push('is required');
+          break;
+        }
         if (discriminated.options && discriminated.discriminator !== undefined) {
           push(`expected one of ${discriminated.options.map(String).join(', ')}; got ${describeValue(got)}`);
           break;

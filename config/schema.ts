@@ -22,10 +22,11 @@ export type PrivProtocol = (typeof privProtocols)[number];
 export const securityLevels = ['noAuthNoPriv', 'authNoPriv', 'authPriv'] as const;
 export type SecurityLevel = (typeof securityLevels)[number];
 
-/** Accepts a plain string from YAML (after ${ENV} expansion) or an already-wrapped Secret. */
+/** Accepts a plain string from YAML (after ${ENV} expansion), a number YAML read from digits
+ * (a community such as 12345678), or an already-wrapped Secret. */
 export const secretSchema = z
-  .union([z.string(), z.instanceof(Secret)])
-  .transform((value) => (value instanceof Secret ? value : new Secret(value)))
+  .union([z.string(), z.number(), z.instanceof(Secret)])
+  .transform((value) => (value instanceof Secret ? value : new Secret(String(value))))
   .refine((secret) => secret.length > 0, { message: 'must not be empty' });
 
 const communityCredentials = z.strictObject({
