@@ -1,0 +1,152 @@
+/**
+ * The InfluxDB schema: every measurement, tag and field linkwatch writes, with its type and unit.
+ * One module, imported by the collector (to write) and the API (to read); README.md shows it as a
+ * table and a test keeps the two in step.
+ */
+
+export type FieldType = 'float' | 'integer' | 'string';
+
+export interface FieldSpec {
+  type: FieldType;
+  unit: string;
+  description: string;
+  /** Rolled up into 5-minute and 1-hour aggregates (numeric fields only). */
+  rollup?: readonly RollupAggregate[];
+}
+
+/** `mean` and `max` for every rolled-up field; `p95` (of the raw values in the interval) where
+ * 95th-percentile reports need it; `sum` for counts. */
+export type RollupAggregate = 'mean' | 'max' | 'min' | 'sum' | 'p95';
+
+export interface MeasurementSpec {
+  description: string;
+  tags: Readonly<Record<string, string>>;
+  fields: Readonly<Record<string, FieldSpec>>;
+}
+
+const MEAN_MAX = ['mean', 'max'] as const;
+const TRAFFIC = ['mean', 'max', 'p95'] as const;
+
+export const measurements = {
+  interface_traffic: {
+    description: 'Rates per interface between two consecutive SNMP polls; discarded intervals are absent (see collector_event).',
+    tags: { site: 'site id', device: 'device id', interface: 'ifName (stable across re-indexing)', link: 'link id, where the inventory maps a link to this interface' },
+    fields: {
+      in_bps: { type: 'float', unit: 'bit/s', description: 'received (download on a link)', rollup: TRAFFIC },
+      out_bps: { type: 'float', unit: 'bit/s', description: 'sent (upload on a link)', rollup: TRAFFIC },
+      in_pps: { type: 'float', unit: 'packet/s', description: 'unicast packets received', rollup: MEAN_MAX },
+      out_pps: { type: 'float', unit: 'packet/s', description: 'unicast packets sent', rollup: MEAN_MAX },
+      in_errors_ps: { type: 'float', unit: '1/s', description: 'inbound errors', rollup: MEAN_MAX },
+      out_errors_ps: { type: 'float', unit: '1/s', description: 'outbound errors', rollup: MEAN_MAX },
+      in_discards_ps: { type: 'float', unit: '1/s', description: 'inbound discards', rollup: MEAN_MAX },
+      out_discards_ps: { type: 'float', unit: '1/s', description: 'outbound discards', rollup: MEAN_MAX },
+      in_utilization_pct: { type: 'float', unit: '%', description: 'in_bps as a share of the link’s contracted download', rollup: TRAFFIC },
+      out_utilization_pct: { type: 'float', unit: '%', description: 'out_bps as a share of the link’s contracted upload', rollup: TRAFFIC },
+      if_index: { type: 'integer', unit: '', description: 'ifIndex at the time of the poll' },
+      interval_s: { type: 'float', unit: 's', description: 'time between the two samples' },
+    },
+  },
+  interface_status: {
+    description: 'State of each watched interface at each SNMP poll.',
+    tags: { site: 'site id', device: 'device id', interface: 'ifName', link: 'link id, where mapped' },
+    fields: {
+      oper_status: { type: 'string', unit: '', description: 'ifOperStatus as a word: up, down, testing, unknown, dormant, notPresent, lowerLayerDown' },
+      admin_status: { type: 'string', unit: '', description: 'ifAdminStatus as a word: up, down, testing' },
+      oper_up: { type: 'integer', unit: '0/1', description: '1 when oper_status is up', rollup: ['mean', 'min'] },
+      speed_bps: { type: 'integer', unit: 'bit/s', description: 'ifHighSpeed × 10⁶, or ifSpeed' },
+      if_index: { type: 'integer', unit: '', description: 'ifIndex' },
+    },
+  },
+  icmp: {
+    description: 'One ICMP round per target: N echo requests.',
+    tags: { site: 'site id', link: 'link id', target: 'target address' },
+    fields: {
+      up: { type: 'integer', unit: '0/1', description: '1 when at least one echo was answered; its mean is availability', rollup: ['mean', 'min'] },
+      sent: { type: 'integer', unit: 'packets', description: 'echo requests sent', rollup: ['sum'] },
+      received: { type: 'integer', unit: 'packets', description: 'echo replies received', rollup: ['sum'] },
+      loss_pct: { type: 'float', unit: '%', description: 'lost echoes', rollup: MEAN_MAX },
+      rtt_min_ms: { type: 'float', unit: 'ms', description: 'fastest reply', rollup: ['min'] },
+      rtt_avg_ms: { type: 'float', unit: 'ms', description: 'mean reply time', rollup: ['mean', 'max', 'p95'] },
+      rtt_max_ms: { type: 'float', unit: 'ms', description: 'slowest reply', rollup: ['max'] },
+      jitter_ms: { type: 'float', unit: 'ms', description: 'mean absolute difference of successive RTTs', rollup: MEAN_MAX },
+      reason: { type: 'string', unit: '', description: 'why a round got no reply: timeout, unreachable, …' },
+    },
+  },
+  device_poll: {
+    description: 'One SNMP poll of a device: whether it answered, and how.',
+    tags: { site: 'site id', device: 'device id' },
+    fields: {
+      reachable: { type: 'integer', unit: '0/1', description: '1 when the agent answered', rollup: ['mean', 'min'] },
+      uptime_s: { type: 'float', unit: 's', description: 'sysUpTime' },
+      duration_ms: { type: 'float', unit: 'ms', description: 'time the poll took', rollup: MEAN_MAX },
+      interfaces: { type: 'integer', unit: '', description: 'interfaces the agent listed' },
+      reason: { type: 'string', unit: '', description: 'why a poll failed: timeout, unreachable, auth, malformed, missing, refused, …' },
+      message: { type: 'string', unit: '', description: 'the failure, in words' },
+    },
+  },
+  collector_event: {
+    description: 'Things the collector noticed: reboots, discarded intervals, configuration problems found on a device.',
+    tags: { site: 'site id', device: 'device id', kind: 'reboot, agent-restart, uptime-wrap, rate-discarded, interface-missing' },
+    fields: {
+      message: { type: 'string', unit: '', description: 'what happened, in words' },
+      interface: { type: 'string', unit: '', description: 'ifName, for interface events' },
+      reason: { type: 'string', unit: '', description: 'why an interval was discarded: reboot, reindexed, counter-reset, over-speed, …' },
+      previous_uptime_s: { type: 'float', unit: 's', description: 'sysUpTime before a reboot' },
+    },
+  },
+  device_facts: {
+    description: 'What a device says about itself, recorded at start and every few hours.',
+    tags: { site: 'site id', device: 'device id' },
+    fields: {
+      sys_descr: { type: 'string', unit: '', description: 'sysDescr' },
+      sys_object_id: { type: 'string', unit: '', description: 'sysObjectID' },
+      sys_name: { type: 'string', unit: '', description: 'sysName' },
+      sys_location: { type: 'string', unit: '', description: 'sysLocation' },
+      sys_contact: { type: 'string', unit: '', description: 'sysContact' },
+      model: { type: 'string', unit: '', description: 'ENTITY-MIB entPhysicalModelName of the chassis' },
+      serial: { type: 'string', unit: '', description: 'entPhysicalSerialNum of the chassis' },
+      manufacturer: { type: 'string', unit: '', description: 'entPhysicalMfgName' },
+      hardware_rev: { type: 'string', unit: '', description: 'entPhysicalHardwareRev' },
+      firmware_rev: { type: 'string', unit: '', description: 'entPhysicalFirmwareRev' },
+      software_rev: { type: 'string', unit: '', description: 'entPhysicalSoftwareRev' },
+      interface_count: { type: 'integer', unit: '', description: 'interfaces listed' },
+      interfaces: { type: 'string', unit: 'JSON', description: 'the interface list: [{index, name, type, speedBps}]' },
+    },
+  },
+  fact_change: {
+    description: 'A change in a device’s facts: a device replaced, firmware upgraded, an interface added or removed, a speed changed.',
+    tags: { site: 'site id', device: 'device id', fact: 'the device_facts field that changed, or interface:NAME' },
+    fields: {
+      before: { type: 'string', unit: '', description: 'the old value' },
+      after: { type: 'string', unit: '', description: 'the new value' },
+    },
+  },
+} as const satisfies Record<string, MeasurementSpec>;
+
+export type MeasurementName = keyof typeof measurements;
+export type TagName<M extends MeasurementName> = keyof (typeof measurements)[M]['tags'] & string;
+export type FieldName<M extends MeasurementName> = keyof (typeof measurements)[M]['fields'] & string;
+
+type FieldValue<T extends FieldType> = T extends 'string' ? string : number;
+export type Fields<M extends MeasurementName> = {
+  [F in FieldName<M>]?: FieldValue<(typeof measurements)[M]['fields'][F] extends { type: infer T extends FieldType } ? T : never>;
+};
+
+/** A point to write, typed by its measurement so a misspelt tag or field fails to compile. */
+export interface Point<M extends MeasurementName = MeasurementName> {
+  measurement: M;
+  tags: Partial<Record<TagName<M>, string>>;
+  fields: Fields<M>;
+  /** Epoch milliseconds, aligned to the schedule tick. */
+  timeMs: number;
+}
+
+export const point = <M extends MeasurementName>(measurement: M, timeMs: number, tags: Point<M>['tags'], fields: Fields<M>): Point<M> => ({ measurement, tags, fields, timeMs });
+
+/** Retention policies: raw data, 5-minute and 1-hour rollups. */
+export const retentionPolicies = {
+  raw: { duration: '30d', shardDuration: '1d', isDefault: true },
+  rollup_5m: { duration: '400d', shardDuration: '7d', isDefault: false },
+  rollup_1h: { duration: '1830d', shardDuration: '30d', isDefault: false },
+} as const;
+export type RetentionPolicyName = keyof typeof retentionPolicies;
