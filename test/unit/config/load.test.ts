@@ -48,7 +48,7 @@ describe('a valid config', () => {
     if (!result.ok) throw new Error('invalid');
     expect(Object.isFrozen(result.config.sites[0])).toBe(true);
     expect(() => {
-      (result.config.sites as { id: string }[])[0]!.id = 'changed';
+      (result.config.sites as unknown as { id: string }[])[0]!.id = 'changed';
     }).toThrow();
   });
 
