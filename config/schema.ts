@@ -174,11 +174,32 @@ const icmpSettings = z.strictObject({
   engine: z.enum(icmpEngines).default('auto'),
 });
 
+const factsSettings = z.strictObject({
+  /** How often each device's hardware, firmware and interface list are recorded. */
+  interval: durationSchema.default(6 * 3_600_000),
+});
+
+const spoolSettings = z.strictObject({
+  /** Where batches wait while InfluxDB is away (relative paths are from the working directory). */
+  dir: z.string().min(1).default('.data/spool'),
+  /** Past this size the oldest spooled data is dropped, with a counted warning. */
+  maxMegabytes: z.number().positive().default(1024),
+});
+
+const LISTEN = /^(?:\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/;
+const httpSettings = z.strictObject({
+  /** Where /metrics and /healthz are served; loopback by default. `off` disables them. */
+  listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 127.0.0.1:9105')]).default('127.0.0.1:9105'),
+});
+
 const collectorSettings = z.strictObject({
   /** Probes in flight at once across all targets. */
   concurrency: z.number().int().min(1).max(10_000).default(64),
   snmp: snmpSettings.default(() => snmpSettings.parse({})),
   icmp: icmpSettings.default(() => icmpSettings.parse({})),
+  facts: factsSettings.default(() => factsSettings.parse({})),
+  spool: spoolSettings.default(() => spoolSettings.parse({})),
+  http: httpSettings.default(() => httpSettings.parse({})),
 });
 
 const influxSettings = z.strictObject({

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { SnmpCredentials } from '../../../config/schema.ts';
 import { probeFailure, type FailureReason, type ProbeContext, type ProbeFailure, type ProbeResult } from '../result.ts';
+import { decodeEntities, entPhysicalEntry, type PhysicalEntity } from './entity.ts';
 import {
   assembleInterfaces,
   decodeSystem,
@@ -50,6 +51,8 @@ export const DEFAULT_SNMP_OPTIONS: Readonly<Required<SnmpProbeOptions>> = Object
 export interface SnmpProbeData {
   system: SnmpSystem;
   interfaces: SnmpInterface[];
+  /** ENTITY-MIB physical entities, when the poll asked for them (empty when the agent has none). */
+  entities?: PhysicalEntity[];
   durationMs: number;
   /** Request PDUs this poll sent (net-snmp's resends and v3 discovery not counted). */
   requests?: number;
@@ -64,7 +67,8 @@ export type SnmpProbeResult = ProbeResult<SnmpProbeData>;
  * poller must not overlap; an overlapping call returns `internal` without touching the network.
  */
 export interface SnmpPoller {
-  poll(ctx?: ProbeContext): Promise<SnmpProbeResult>;
+  /** `entities`: also walk ENTITY-MIB's entPhysicalTable (for the hardware inventory, every few hours). */
+  poll(ctx?: ProbeContext, request?: { entities?: boolean }): Promise<SnmpProbeResult>;
   close(): void;
 }
 
@@ -113,7 +117,7 @@ export function createSnmpPoller(target: SnmpTarget, options: SnmpProbeOptions):
     session = undefined;
   };
 
-  const pollOnce = async (ctx: ProbeContext, started: number): Promise<SnmpProbeResult> => {
+  const pollOnce = async (ctx: ProbeContext, started: number, wantEntities: boolean): Promise<SnmpProbeResult> => {
     if (problem) return probeFailure('config', `${label}: ${problem}`);
     if (!session || session.closed) {
       const opened = openSnmpSession(target, settings);
@@ -163,16 +167,28 @@ export function createSnmpPoller(target: SnmpTarget, options: SnmpProbeOptions):
 
       // The two tables are independent walks; running them side by side halves the wall time
       // on high-latency commune links.
-      const [ifTable, ifXTable] = await Promise.all([current.walk(ifEntry, signal), current.walk(ifXEntry, signal)]);
+      const [ifTable, ifXTable, entTable] = await Promise.all([
+        current.walk(ifEntry, signal),
+        current.walk(ifXEntry, signal),
+        wantEntities ? current.walk(entPhysicalEntry, signal) : undefined,
+      ]);
       if (!ifTable.ok) return fail(ifTable);
       if (!ifXTable.ok) return fail(ifXTable);
       const interfaces = assembleInterfaces(ifTable.value, ifXTable.value);
       if (!interfaces.ok) return undecodable(interfaces);
+      let entities: PhysicalEntity[] | undefined;
+      if (entTable) {
+        if (!entTable.ok) return fail(entTable);
+        const decoded = decodeEntities(entTable.value);
+        if (!decoded.ok) return undecodable(decoded);
+        entities = decoded.value;
+      }
 
       return {
         ok: true,
         system: system.value,
         interfaces: interfaces.value,
+        ...(entities ? { entities } : {}),
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         requests: current.requests - requestsBefore,
       };
@@ -182,13 +198,13 @@ export function createSnmpPoller(target: SnmpTarget, options: SnmpProbeOptions):
   };
 
   return {
-    async poll(ctx = {}) {
+    async poll(ctx = {}, request = {}) {
       const started = performance.now();
       if (closed) return probeFailure('internal', `${label}: the poller is closed`);
       if (running) return probeFailure('internal', `${label}: the previous poll is still running`);
       running = true;
       try {
-        const result = await pollOnce(ctx, started);
+        const result = await pollOnce(ctx, started, request.entities ?? false);
         if (!result.ok && (dropSessionAfter.has(result.reason) || session?.closed)) drop();
         return result;
       } catch (error) {

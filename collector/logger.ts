@@ -1,0 +1,23 @@
+import { pino } from 'pino';
+
+/** What linkwatch code needs of a logger: pino's call shape, so pino fits and tests can collect. */
+export interface Logger {
+  debug(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+/** JSON lines on stderr (pino: structured, fast, and redaction by path as a second guard).
+ * Secrets print as <secret> by themselves; the redaction list catches raw strings. */
+export const createLogger = (options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger =>
+  pino(
+    {
+      level: options.level ?? 'info',
+      base: { service: 'linkwatch-collector' },
+      redact: { paths: ['*.community', '*.authKey', '*.privKey', '*.password', 'password', 'community'], censor: '<secret>' },
+    },
+    (options.destination ?? process.stderr) as pino.DestinationStream,
+  );
+
+export const silentLogger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
