@@ -91,7 +91,7 @@ describe('the collector', () => {
     const missing = of('collector_event', (p) => (p.tags as { kind?: string }).kind === 'interface-missing');
     expect(missing).toHaveLength(1);
     expect(missing[0]!.fields).toMatchObject({ interface: 'ether99' });
-    expect(String(missing[0]!.fields.message)).toContain('configuration problem');
+    expect(String((missing[0]!.fields as { message?: string }).message)).toContain('configuration problem');
     expect(collector.scheduler().metrics().overruns).toBe(0);
   });
 
