@@ -177,6 +177,8 @@ export function createCollector(options: CollectorOptions): Collector {
     onError: (error, due) => logger.error({ err: error, targets: due.map((item) => item.job.key) }, 'a poll failed unexpectedly'),
   });
 
+  metrics.observe({ scheduler: () => scheduler.metrics() });
+
   const applyJobs = () => {
     const jobs = jobsFor(config, options.shard);
     scheduler.setJobs(jobs);
