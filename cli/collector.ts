@@ -7,8 +7,7 @@ import { startSelfMonitoring, type HealthReport } from '../collector/http.ts';
 import { createLogger, type Logger } from '../collector/logger.ts';
 import { createCollectorMetrics } from '../collector/metrics.ts';
 import { ensureRetention } from '../collector/storage/retention.ts';
-import { openSpool } from '../collector/storage/spool.ts';
-import { createInfluxWriter, type InfluxWriter } from '../collector/storage/writer.ts';
+import { openPolicyWriters, type PolicyWriters } from '../collector/storage/writers.ts';
 import { parseShard, type Shard } from '../collector/targets.ts';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
@@ -65,8 +64,12 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
   let config = options.config;
   const metrics = createCollectorMetrics();
 
-  const spool = await openSpool({ dir: resolve(config.collector.spool.dir), maxBytes: config.collector.spool.maxMegabytes * 1024 * 1024, logger });
-  const writer = createInfluxWriter({ settings: config.influx, spool, logger });
+  const writer = await openPolicyWriters({
+    settings: config.influx,
+    spoolDir: resolve(config.collector.spool.dir),
+    spoolMaxBytes: config.collector.spool.maxMegabytes * 1024 * 1024,
+    logger,
+  });
   try {
     const report = await ensureRetention({ settings: config.influx });
     if (report.changes.length > 0) logger.info({ changes: report.changes.map((change) => change.statement) }, 'InfluxDB retention policies and continuous queries updated');
@@ -75,7 +78,7 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
     logger.warn({ err: error }, 'could not set up InfluxDB retention policies now; will retry at the next start or reload');
   }
 
-  metrics.observe({ writer: () => writer.stats() });
+  metrics.observe({ writers: () => writer.stats() });
   const collector = createCollector({
     config,
     shard: options.shard,
@@ -119,9 +122,9 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
       process.off('SIGHUP', onHup);
       await collector.stop(STOP_GRACE_MS);
       await writer.close();
-      await spool.close();
       await http?.close();
-      logger.info({ spooled: spool.stats().batches }, 'stopped');
+      const spooled = Object.values(writer.stats()).reduce((sum, stats) => sum + stats.spool.batches, 0);
+      logger.info({ spooled }, 'stopped');
       resolveExit(ExitCode.ok);
     };
     process.on('SIGHUP', onHup);
@@ -130,24 +133,27 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
   });
 }
 
-function healthOf(collector: ReturnType<typeof createCollector>, writer: InfluxWriter): HealthReport {
+function healthOf(collector: ReturnType<typeof createCollector>, writers: PolicyWriters): HealthReport {
   const now = Date.now();
   const schedulerMetrics = collector.scheduler().metrics();
-  const writerStats = writer.stats();
   const problems: string[] = [];
   if (schedulerMetrics.lastTickMs === undefined || now - schedulerMetrics.lastTickMs > 10_000) problems.push('the scheduler has not ticked for over 10 s');
-  if (writerStats.state === 'down') problems.push('InfluxDB is unreachable: points are being spooled');
-  const lastWrite = writerStats.lastWriteAtMs;
-  if (writerStats.spool.batches > 0 && (lastWrite === undefined || now - lastWrite > WRITE_STALE_MS)) problems.push('nothing has reached InfluxDB for over 5 minutes');
+  const byPolicy = writers.stats();
+  for (const [policy, stats] of Object.entries(byPolicy)) {
+    if (stats.state === 'down') problems.push(`InfluxDB is unreachable: ${policy} points are being spooled`);
+    if (stats.spool.batches > 0 && (stats.lastWriteAtMs === undefined || now - stats.lastWriteAtMs > WRITE_STALE_MS)) problems.push(`no ${policy} point has reached InfluxDB for over 5 minutes`);
+  }
+  const lastWrites = Object.values(byPolicy).map((stats) => stats.lastWriteAtMs ?? 0);
   return {
     ok: problems.length === 0,
     problems,
     details: {
       ...collector.health(),
       lastTickMs: schedulerMetrics.lastTickMs,
-      lastWriteAtMs: lastWrite,
-      spool: { batches: writerStats.spool.batches, bytes: writerStats.spool.bytes, oldestAgeMs: writerStats.spool.oldestAgeMs },
-      writer: writerStats.state,
+      lastWriteAtMs: Math.max(...lastWrites) || undefined,
+      writers: Object.fromEntries(
+        Object.entries(byPolicy).map(([policy, stats]) => [policy, { state: stats.state, spool: { batches: stats.spool.batches, bytes: stats.spool.bytes, oldestAgeMs: stats.spool.oldestAgeMs } }]),
+      ),
     },
   };
 }

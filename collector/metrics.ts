@@ -11,7 +11,7 @@ import type { WriterStats } from './storage/writer.ts';
 export function createCollectorMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'linkwatch_collector_process_' });
-  const sources: { scheduler?: () => SchedulerMetrics; writer?: () => WriterStats } = {};
+  const sources: { scheduler?: () => SchedulerMetrics; writers?: () => Readonly<Record<string, WriterStats>> } = {};
   const registers = [registry];
 
   /** A counter whose value is owned elsewhere, copied at scrape time. */
@@ -37,7 +37,7 @@ export function createCollectorMetrics() {
         if (value !== undefined) this.set(value);
       },
     });
-  const writer = () => sources.writer?.();
+  const writers = () => sources.writers?.();
   const scheduler = () => sources.scheduler?.();
 
   mirroredCounter('linkwatch_scheduler_overruns_total', 'Polls skipped because the previous poll of the same target was still running.', () => scheduler()?.overruns);
@@ -47,43 +47,48 @@ export function createCollectorMetrics() {
     const last = scheduler()?.lastTickMs;
     return last === undefined ? undefined : last / 1000;
   });
-  mirroredCounter('linkwatch_points_written_total', 'Points InfluxDB accepted.', () => writer()?.pointsWritten);
+  /** Writer state, one series per retention policy written to. */
+  const perPolicy = (kind: 'counter' | 'gauge', name: string, help: string, read: (stats: WriterStats) => number | undefined) => {
+    const collect = function (this: Counter<'policy'> | Gauge<'policy'>) {
+      const all = writers();
+      if (!all) return;
+      this.reset();
+      for (const [policy, stats] of Object.entries(all)) {
+        const value = read(stats);
+        if (value === undefined) continue;
+        if (this instanceof Gauge) this.set({ policy }, value);
+        else this.inc({ policy }, value);
+      }
+    };
+    return kind === 'counter' ? new Counter({ name, help, labelNames: ['policy'], registers, collect }) : new Gauge({ name, help, labelNames: ['policy'], registers, collect });
+  };
+  perPolicy('counter', 'linkwatch_points_written_total', 'Points InfluxDB accepted.', (stats) => stats.pointsWritten);
   new Counter({
     name: 'linkwatch_points_dropped_total',
     help: 'Points that never reached InfluxDB, by reason.',
-    labelNames: ['reason'],
+    labelNames: ['policy', 'reason'],
     registers,
     collect() {
-      const stats = writer();
-      if (!stats) return;
+      const all = writers();
+      if (!all) return;
       this.reset();
-      for (const [reason, count] of Object.entries(stats.pointsDropped)) this.inc({ reason }, count);
+      for (const [policy, stats] of Object.entries(all)) for (const [reason, count] of Object.entries(stats.pointsDropped)) this.inc({ policy, reason }, count);
     },
   });
-  mirroredGauge('linkwatch_writer_up', '1 when the last write to InfluxDB succeeded.', () => {
-    const stats = writer();
-    return stats ? (stats.state === 'up' ? 1 : 0) : undefined;
-  });
-  mirroredGauge('linkwatch_writer_buffered_points', 'Points held in memory waiting to be written.', () => writer()?.bufferedPoints);
-  mirroredGauge('linkwatch_write_latency_seconds', 'Round trip of recent successful writes (moving average).', () => {
-    const avg = writer()?.latencyMs.avg;
-    return avg === undefined ? undefined : avg / 1000;
-  });
-  mirroredGauge('linkwatch_last_write_timestamp_seconds', 'When InfluxDB last accepted a write.', () => {
-    const last = writer()?.lastWriteAtMs;
-    return last === undefined ? undefined : last / 1000;
-  });
-  mirroredGauge('linkwatch_spool_bytes', 'Size of the on-disk spool.', () => writer()?.spool.bytes);
-  mirroredGauge('linkwatch_spool_batches', 'Batches waiting in the spool.', () => writer()?.spool.batches);
-  mirroredGauge('linkwatch_spool_oldest_age_seconds', 'Age of the oldest spooled batch (0 when empty).', () => {
-    const stats = writer();
-    return stats ? (stats.spool.oldestAgeMs ?? 0) / 1000 : undefined;
-  });
-  mirroredCounter('linkwatch_spool_replays_total', 'Times the spool was drained into InfluxDB.', () => writer()?.replays);
+  perPolicy('gauge', 'linkwatch_writer_up', '1 when the last write to InfluxDB succeeded.', (stats) => (stats.state === 'up' ? 1 : 0));
+  perPolicy('gauge', 'linkwatch_writer_buffered_points', 'Points held in memory waiting to be written.', (stats) => stats.bufferedPoints);
+  perPolicy('gauge', 'linkwatch_write_latency_seconds', 'Round trip of recent successful writes (moving average).', (stats) =>
+    stats.latencyMs.avg === undefined ? undefined : stats.latencyMs.avg / 1000,
+  );
+  perPolicy('gauge', 'linkwatch_last_write_timestamp_seconds', 'When InfluxDB last accepted a write.', (stats) => (stats.lastWriteAtMs === undefined ? undefined : stats.lastWriteAtMs / 1000));
+  perPolicy('gauge', 'linkwatch_spool_bytes', 'Size of the on-disk spool.', (stats) => stats.spool.bytes);
+  perPolicy('gauge', 'linkwatch_spool_batches', 'Batches waiting in the spool.', (stats) => stats.spool.batches);
+  perPolicy('gauge', 'linkwatch_spool_oldest_age_seconds', 'Age of the oldest spooled batch (0 when empty).', (stats) => (stats.spool.oldestAgeMs ?? 0) / 1000);
+  perPolicy('counter', 'linkwatch_spool_replays_total', 'Times the spool was drained into InfluxDB.', (stats) => stats.replays);
 
   return {
     registry,
-    observe(next: { scheduler?: () => SchedulerMetrics; writer?: () => WriterStats }) {
+    observe(next: { scheduler?: () => SchedulerMetrics; writers?: () => Readonly<Record<string, WriterStats>> }) {
       Object.assign(sources, next);
     },
     pollDuration: new Histogram({

@@ -13,7 +13,7 @@ export function createInfluxFactsHistory(settings: InfluxSettings): FactsHistory
   return {
     async lastFacts(deviceIds) {
       const wanted = new Set(deviceIds);
-      const rows = await client.query<Record<string, unknown>>(`SELECT last(*) FROM "device_facts" GROUP BY "device"`);
+      const rows = await client.query<Record<string, unknown>>(`SELECT last(*) FROM "events"."device_facts" GROUP BY "device"`);
       const facts = new Map<string, DeviceFacts>();
       for (const row of rows) {
         const device = String((row as { device?: unknown }).device ?? '');

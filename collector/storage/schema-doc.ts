@@ -15,7 +15,7 @@ export function schemaMarkdown(): string {
   for (const [name, spec] of Object.entries(measurements) as [string, MeasurementSpec][]) {
     lines.push(`### \`${name}\``);
     lines.push('');
-    lines.push(spec.description);
+    lines.push(`${spec.description} Retention policy: \`${spec.retention ?? 'raw'}\`.`);
     lines.push('');
     lines.push(`Tags: ${Object.entries(spec.tags).map(([tag, text]) => `\`${tag}\` (${text})`).join(', ')}.`);
     lines.push('');

@@ -20,6 +20,9 @@ export type RollupAggregate = 'mean' | 'max' | 'min' | 'sum' | 'p95';
 
 export interface MeasurementSpec {
   description: string;
+  /** Where its points are kept: `raw` (default, rolled up) or `events` (kept for years, for
+   * audits: reboots, hardware and firmware history). */
+  retention?: 'raw' | 'events';
   tags: Readonly<Record<string, string>>;
   fields: Readonly<Record<string, FieldSpec>>;
 }
@@ -86,6 +89,7 @@ export const measurements = {
   },
   collector_event: {
     description: 'Things the collector noticed: reboots, discarded intervals, configuration problems found on a device.',
+    retention: 'events',
     tags: { site: 'site id', device: 'device id', kind: 'reboot, agent-restart, uptime-wrap, rate-discarded, interface-missing' },
     fields: {
       message: { type: 'string', unit: '', description: 'what happened, in words' },
@@ -96,6 +100,7 @@ export const measurements = {
   },
   device_facts: {
     description: 'What a device says about itself, recorded at start and every few hours.',
+    retention: 'events',
     tags: { site: 'site id', device: 'device id' },
     fields: {
       sys_descr: { type: 'string', unit: '', description: 'sysDescr' },
@@ -115,6 +120,7 @@ export const measurements = {
   },
   fact_change: {
     description: 'A change in a device’s facts: a device replaced, firmware upgraded, an interface added or removed, a speed changed.',
+    retention: 'events',
     tags: { site: 'site id', device: 'device id', fact: 'the device_facts field that changed, or interface:NAME' },
     fields: {
       before: { type: 'string', unit: '', description: 'the old value' },
@@ -148,5 +154,13 @@ export const retentionPolicies = {
   raw: { duration: '30d', shardDuration: '1d', isDefault: true },
   rollup_5m: { duration: '400d', shardDuration: '7d', isDefault: false },
   rollup_1h: { duration: '1830d', shardDuration: '30d', isDefault: false },
+  events: { duration: '3650d', shardDuration: '30d', isDefault: false },
 } as const;
 export type RetentionPolicyName = keyof typeof retentionPolicies;
+
+/** The retention policies points are written to (the others are filled by continuous queries). */
+export const writtenPolicies = ['raw', 'events'] as const;
+export type WrittenPolicy = (typeof writtenPolicies)[number];
+
+export const retentionOf = (measurement: MeasurementName): WrittenPolicy =>
+  (measurements[measurement] as MeasurementSpec).retention ?? 'raw';

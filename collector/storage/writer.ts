@@ -28,7 +28,7 @@ import type { InfluxSettings } from '../../config/schema.ts';
 import { toLine } from './line-protocol.ts';
 import { displayUrl, influxHeaders, influxUrl } from './influx-client.ts';
 import { RAW_POLICY, backfillRollups } from './retention.ts';
-import type { Point } from './schema.ts';
+import type { Point, WrittenPolicy } from './schema.ts';
 import type { Spool, SpoolLogger, SpoolStats, SpooledBatch } from './spool.ts';
 
 /** pino-compatible: `logger.warn({spool: 3}, 'message')`. */
@@ -50,6 +50,9 @@ export type DropReason = (typeof dropReasons)[number];
 
 export interface CreateInfluxWriterOptions {
   settings: InfluxSettings;
+  /** The retention policy this writer writes to (one writer, and one spool, per policy).
+   * Default `raw`; rollups are backfilled after a replay only for `raw`. */
+  retentionPolicy?: WrittenPolicy;
   /** Where batches wait while the database is down; the caller opens and closes it. */
   spool: Spool;
   logger: WriterLogger;
@@ -205,8 +208,9 @@ export function createInfluxWriter(options: CreateInfluxWriterOptions): InfluxWr
   const concurrency = Math.floor(positive(options.concurrency, 2, 'concurrency'));
   const retryMs = positive(options.retryMs, 1000, 'retryMs');
   const requestTimeoutMs = positive(options.requestTimeoutMs, 10_000, 'requestTimeoutMs');
-  const backfill = options.backfill ?? ((window) => backfillRollups({ settings, ...window }));
-  const writeUrl = influxUrl(settings, '/write', { db: settings.database, rp: RAW_POLICY, precision: 'ms' });
+  const policy = options.retentionPolicy ?? RAW_POLICY;
+  const backfill = options.backfill ?? (policy === RAW_POLICY ? (window) => backfillRollups({ settings, ...window }) : async () => undefined);
+  const writeUrl = influxUrl(settings, '/write', { db: settings.database, rp: policy, precision: 'ms' });
   const pingUrl = influxUrl(settings, '/ping');
   const headers = { ...influxHeaders(settings), 'Content-Type': 'text/plain; charset=utf-8' };
   const url = displayUrl(settings.url); // for logs: never a password

@@ -99,7 +99,7 @@ describe('linkwatch collector (the daemon)', () => {
     expect(await count(`SELECT count(reachable) FROM device_poll WHERE device = 'dc-router' AND reachable = 1`)).toBeGreaterThan(0);
     expect(await waitFor(async () => (await count(`SELECT count(up) FROM icmp WHERE link = 'dc-lo' AND up = 1`)) > 0, 10_000)).toBe(true);
     expect(await count(`SELECT count(oper_up) FROM interface_status WHERE interface = 'lo'`)).toBeGreaterThan(0);
-    expect(await count(`SELECT count(sys_name) FROM device_facts WHERE device = 'dc-router'`)).toBe(1);
+    expect(await count(`SELECT count(sys_name) FROM events.device_facts WHERE device = 'dc-router'`)).toBe(1);
   });
 
   it('serves /metrics and /healthz on loopback', async () => {

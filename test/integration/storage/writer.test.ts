@@ -86,6 +86,7 @@ describe('the InfluxDB writer against influxd', () => {
       raw: { duration: '1h', shardDuration: '1h', isDefault: true },
       rollup_5m: { duration: '2h', shardDuration: '1h', isDefault: false },
       rollup_1h: { duration: '4h', shardDuration: '1h', isDefault: false },
+      events: { duration: '4h', shardDuration: '1h', isDefault: false },
     });
     const now = Date.now();
     const fresh = traffic(20, 5, now); // 100 points within the hour
