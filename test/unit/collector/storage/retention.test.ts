@@ -26,6 +26,7 @@ const existingPolicies: ExistingPolicy[] = [
   { name: 'raw', duration: '720h0m0s', shardGroupDuration: '24h0m0s', default: true },
   { name: 'rollup_5m', duration: '9600h0m0s', shardGroupDuration: '168h0m0s', default: false },
   { name: 'rollup_1h', duration: '43920h0m0s', shardGroupDuration: '720h0m0s', default: false },
+  { name: 'events', duration: '87600h0m0s', shardGroupDuration: '720h0m0s', default: false },
 ];
 const existingCqs = (): ExistingContinuousQuery[] => continuousQueries('lw').map((cq) => ({ name: cq.name, query: asShown(cq.statement) }));
 
@@ -123,6 +124,7 @@ describe('planRetention', () => {
       'create-policy raw',
       'create-policy rollup_5m',
       'create-policy rollup_1h',
+      'create-policy events',
       ...continuousQueries('lw').map((cq) => `create-cq ${cq.name}`),
     ]);
   });
