@@ -15,7 +15,7 @@ import { openSpool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter } from '../../../collector/storage/writer.ts';
 import { parseConfig } from '../../../config/load.ts';
 import { startSnmpd, type RunningSnmpd } from '../../helpers/snmpd.ts';
-import { privateInflux, scalar, type PrivateInflux } from '../storage/helpers.ts';
+import { privateInflux, scalar, type PrivateInflux } from '../../helpers/influx.ts';
 
 // The collector's promises about data, tested with faults: the database away for over a minute,
 // and the collector killed with SIGKILL while its spool holds data.

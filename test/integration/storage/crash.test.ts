@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRetention } from '../../../collector/storage/retention.ts';
 import { openSpool, type Spool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter, type InfluxWriter } from '../../../collector/storage/writer.ts';
-import { privateInflux, recordingLogger, scalar, selectRows, tempDir, waitFor, type PrivateInflux } from './helpers.ts';
+import { privateInflux, recordingLogger, scalar, selectRows, tempDir, waitFor, type PrivateInflux } from '../../helpers/influx.ts';
 
 const PORT = 18240;
 const PER_TICK = 50;

@@ -3,7 +3,7 @@ import { influxQuery, rows } from '../../../collector/storage/influx-client.ts';
 import { backfillRollups, continuousQueries, ensureRetention } from '../../../collector/storage/retention.ts';
 import { toLine } from '../../../collector/storage/line-protocol.ts';
 import { point } from '../../../collector/storage/schema.ts';
-import { privateInflux, selectRows, type PrivateInflux } from './helpers.ts';
+import { privateInflux, selectRows, type PrivateInflux } from '../../helpers/influx.ts';
 
 const PORT = 18210;
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { point, type Point } from '../../../collector/storage/schema.ts';
 import { openSpool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter, type CreateInfluxWriterOptions } from '../../../collector/storage/writer.ts';
-import { recordingLogger, sleep, tempDir, waitFor } from './helpers.ts';
+import { recordingLogger, sleep, tempDir, waitFor } from '../../helpers/influx.ts';
 
 interface FakeInflux {
   url: string;

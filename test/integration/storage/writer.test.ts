@@ -6,7 +6,7 @@ import { ensureRetention } from '../../../collector/storage/retention.ts';
 import { point, type Point } from '../../../collector/storage/schema.ts';
 import { openSpool, type Spool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter, type InfluxWriter } from '../../../collector/storage/writer.ts';
-import { privateInflux, recordingLogger, scalar, selectRows, tempDir, type PrivateInflux } from './helpers.ts';
+import { privateInflux, recordingLogger, scalar, selectRows, tempDir, type PrivateInflux } from '../../helpers/influx.ts';
 
 const PORT = 18220;
 const HOUR = 3_600_000;

@@ -5,10 +5,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InfluxSettings } from '../../../config/schema.ts';
-import { influxQuery, rows } from '../../../collector/storage/influx-client.ts';
-import type { WriterLogger } from '../../../collector/storage/writer.ts';
-import { startInfluxd, stopInfluxd, type InfluxdOptions } from '../../../scripts/services.ts';
+import type { InfluxSettings } from '../../config/schema.ts';
+import { influxQuery, rows } from '../../collector/storage/influx-client.ts';
+import type { WriterLogger } from '../../collector/storage/writer.ts';
+import { startInfluxd, stopInfluxd, type InfluxdOptions } from '../../scripts/services.ts';
 
 export interface PrivateInflux {
   options: InfluxdOptions;
