@@ -121,10 +121,12 @@ describe('collector faults', () => {
     // First run: the database address answers nothing, so everything goes to the spool.
     await writeFile(configFile, configYaml(agent, { url: 'http://127.0.0.1:9', database: 'lw_killed' }, spoolDir));
     const first = spawn(BIN, ['collector', '--config', configFile], { stdio: 'ignore' });
+    // The raw series' spool: one folder per retention policy.
     const spooledBytes = async () => {
-      const files = await readdir(spoolDir).catch(() => [] as string[]);
+      const rawSpool = join(spoolDir, 'raw');
+      const files = await readdir(rawSpool).catch(() => [] as string[]);
       let total = 0;
-      for (const file of files.filter((name) => name.endsWith('.seg'))) total += (await stat(join(spoolDir, file))).size;
+      for (const file of files.filter((name) => name.endsWith('.seg'))) total += (await stat(join(rawSpool, file))).size;
       return total;
     };
     const deadline = Date.now() + 20_000;

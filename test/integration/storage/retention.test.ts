@@ -31,6 +31,7 @@ describe('ensureRetention against influxd', () => {
       'create-policy',
       'create-policy',
       'create-policy',
+      'create-policy',
       ...continuousQueries('lw_a').map(() => 'create-cq'),
     ]);
     const after = await shape('lw_a');
@@ -39,6 +40,7 @@ describe('ensureRetention against influxd', () => {
         { name: 'raw', duration: '720h0m0s', shardGroupDuration: '24h0m0s', replicaN: 1, default: true },
         { name: 'rollup_5m', duration: '9600h0m0s', shardGroupDuration: '168h0m0s', replicaN: 1, default: false },
         { name: 'rollup_1h', duration: '43920h0m0s', shardGroupDuration: '720h0m0s', replicaN: 1, default: false },
+        { name: 'events', duration: '87600h0m0s', shardGroupDuration: '720h0m0s', replicaN: 1, default: false },
       ]),
     );
     expect(after.cqs.map((cq) => cq.name).sort()).toEqual(continuousQueries('lw_a').map((cq) => cq.name).sort());
