@@ -54,7 +54,9 @@ export type FaultOf<K extends FaultKind> = Extract<Fault, { kind: K }>;
 /** A fault placed in time (epoch ms, simulated clock). Instant faults have no `endMs`. */
 export type ScheduledFault = Fault & { id: string; startMs: number; endMs?: number };
 
-/** One line of the ground-truth log: what the simulator really did, when. */
+/** One line of the ground-truth log: what the simulator really did, when. `startMs`/`endMs`
+ * are wall-clock epoch ms (what linkwatch's own clock saw); `simulated` gives the scenario's
+ * times when the clock is compressed. */
 export interface TruthRecord {
   id: string;
   kind: FaultKind;
@@ -66,6 +68,7 @@ export interface TruthRecord {
   affected?: { sites: string[]; links: string[]; devices: string[] };
   startMs: number;
   endMs?: number;
+  simulated?: { startMs: number; endMs?: number };
   /** `applied`, or `unsupported` with the reason (latency without netem, ICMP faults without root). */
   status: 'applied' | 'unsupported';
   note?: string;
