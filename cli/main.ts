@@ -2,6 +2,7 @@ import { checkConfig, checkConfigHelp } from './check-config.ts';
 import { collectorCommand, collectorHelp } from './collector.ts';
 import { ExitCode, UsageError, type CliIo } from './io.ts';
 import { probeCommand, probeHelp } from './probe.ts';
+import { simCommand, simHelp } from './sim.ts';
 
 interface Command {
   summary: string;
@@ -12,6 +13,7 @@ interface Command {
 const commands: Record<string, Command> = {
   collector: { summary: 'run the collector: poll devices and links, write InfluxDB', help: collectorHelp, run: collectorCommand },
   'check-config': { summary: 'validate a config file and exit', help: checkConfigHelp, run: checkConfig },
+  sim: { summary: 'run a simulated district network and play a scenario of faults', help: simHelp, run: simCommand },
   probe: { summary: 'poll one device (snmp) or target (icmp) once and print what it says', help: probeHelp, run: probeCommand },
 };
 
