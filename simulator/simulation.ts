@@ -240,12 +240,15 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
     const siteKind = new Map(config.sites.map((site) => [site.id, site]));
     const inventory = simulatedInventory(config, network, { speed: options.speed });
     const simulatedDevices = new Map(inventory.config.devices.map((device) => [device.id, device]));
+    // All at once: the network side binds a site's sockets with one helper process per site.
+    const polled = config.devices.filter((device) => simulatedDevices.get(device.id)!.snmp);
+    const sockets = await Promise.all(polled.map((device) => network.bindSnmpSocket(device.id)));
     let index = 0;
-    for (const device of config.devices) {
+    for (const [position, device] of polled.entries()) {
       const simulated = simulatedDevices.get(device.id)!;
       if (!simulated.snmp) continue;
       const site = siteKind.get(device.site)!;
-      const socket = await network.bindSnmpSocket(device.id);
+      const socket = sockets[position]!;
       const agent = await startSimAgent({
         spec: {
           device: simulated,
