@@ -4,7 +4,7 @@ import type { FaultOutcome, SimAgent } from './contracts.ts';
 import type { Fault, FaultKind, FaultOf, ScheduledFault, TruthRecord } from './faults.ts';
 import { simulatedInventory, profileFor } from './inventory.ts';
 import { createSimNetwork, type ManagedSimNetwork } from './network.ts';
-import { linksBehind } from './network-plan.ts';
+import { linksBehind, NETNS_MAX_SITES } from './network-plan.ts';
 import { createSimMibCache, startSimAgent } from './agent.ts';
 import { createTruthLog } from './truth.ts';
 
@@ -221,11 +221,14 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const log = options.log ?? (() => undefined);
   const { config } = options;
   const clock = createSimClock({ startMs: options.startMs, speed: options.speed });
+  // Namespaces give each site a /24 of 10.251.0.0/16: beyond 254 sites (benchmarks) loopback it is.
+  const mode = options.mode === 'auto' && config.sites.length > NETNS_MAX_SITES ? 'loopback' : options.mode;
+  if (mode !== options.mode) log(`${config.sites.length} sites are more than netns mode's ${NETNS_MAX_SITES}: using loopback mode`);
   const network = await createSimNetwork({
     sites: config.sites,
     devices: config.devices,
     links: config.links,
-    mode: options.mode,
+    mode,
     ...(options.prefix ? { prefix: options.prefix } : {}),
     ...(options.subnetOffset !== undefined ? { subnetOffset: options.subnetOffset } : {}),
   });
