@@ -32,7 +32,9 @@ export interface DurableFaults {
 export interface InstantFaults {
   /** sysUpTime and every counter start again from 0. */
   reboot: { device: string };
-  /** Counter32 octet counters are set just below 2^32 so they wrap within the next interval. */
+  /** Counter32 octet counters jump to just below 2^32 at their next read, so the interval after
+   * that holds a clean wrap. The jump itself is a discontinuity (ifCounterDiscontinuityTime marks
+   * it); the collector discards it as an impossible rate on any interface slower than ~500 Mbit/s. */
   'counter-wrap': { device: string };
   /** ifIndex values are reassigned (ifName stays), as after a line-card insertion. */
   reindex: { device: string };
