@@ -112,6 +112,18 @@ faults:
     expect(await poll('dc-router')).toMatchObject({ ok: false, reason: 'timeout' });
   });
 
+  it('plays an upstream failure: the uplink and every TSLCD line behind it stop answering, internet lines do not', async () => {
+    const behind = simulation.inventory.links.filter((link) => link.upstream === 'dc-tslcd');
+    expect(behind.length).toBeGreaterThan(0);
+    const record = await simulation.inject({ kind: 'upstream-failure', link: 'dc-tslcd' }, 60_000);
+    expect(record.affected?.links.sort()).toEqual(behind.map((link) => link.id).sort());
+    const results = await Promise.all([target('dc-tslcd'), ...behind.map((link) => target(link.id))].map(ping));
+    expect(results.every((result) => !result.ok)).toBe(true);
+    expect((await ping(target('dc-internet'))).ok).toBe(true);
+    await simulation.end(record.id);
+    expect((await ping(target('dc-tslcd'))).ok).toBe(true);
+  });
+
   it('keeps a ground-truth log that matches the schedule', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const records = readTruth(truthFile);
@@ -127,6 +139,7 @@ faults:
     expect(Math.abs(cut!.endMs! - simulation.clock.toWall(startMs + 6 * 60_000))).toBeLessThan(500);
     expect(Math.abs(dark!.endMs! - simulation.clock.toWall(startMs + 12 * 60_000))).toBeLessThan(1_500);
     expect(dark!.affected?.devices).toEqual([communeRouter]);
-    expect(records.find((r) => r.id === 'c1')).toMatchObject({ kind: 'agent-silent', endMs: expect.any(Number) });
+    expect(records.find((r) => r.id === 'c1')).toMatchObject({ kind: 'agent-silent' });
+    expect(records.find((r) => r.id === 'c2')).toMatchObject({ kind: 'upstream-failure', endMs: expect.any(Number) });
   });
 });
