@@ -8,6 +8,7 @@ import { createSimDevice, MASK32, nonUnicast, type EntityRow, type SimDevice, ty
 import type { MalformedVariant } from './faults.ts';
 import { malformedPlans, wrongTypeCell } from './malformed.ts';
 import { hash32 } from './traffic.ts';
+import { seededRandom } from './random.ts';
 
 /**
  * One simulated device's SNMP agent: net-snmp's agent side with providers for the system group,
@@ -437,18 +438,6 @@ export function peekSnmpVersion(datagram: Buffer): number | undefined {
   const offset = lengthByte & 0x80 ? 2 + (lengthByte & 0x7f) : 2;
   if (datagram[offset] !== 0x02 || datagram[offset + 1] !== 1) return undefined;
   return datagram[offset + 2];
-}
-
-/** mulberry32: a seeded PRNG, so request loss replays the same for the same seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function bindSocket(address: { host: string; port: number }): Promise<dgram.Socket> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../config/duration.ts';
 import { zodIssuesToConfigErrors, type ConfigError } from '../config/errors.ts';
+import { seededRandom } from './random.ts';
 import { malformedVariants, type Fault, type ScheduledFault } from './faults.ts';
 
 // A scenario file: which network to simulate, how fast, and a timeline of faults. Parsing and
@@ -170,18 +171,6 @@ function toFault(entry: Exclude<ScenarioFault, { kind: 'flap' }>): Fault {
     case 'malformed-replies':
       return { kind: 'malformed-replies', device: entry.device, variant: entry.variant };
   }
-}
-
-/** A small deterministic generator (mulberry32): the same seed draws the same month. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function randomTimeline(scenario: Scenario, network: TimelineNetwork, startMs: number): ScheduledFault[] {

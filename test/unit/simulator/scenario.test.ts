@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { expandTimeline, parseScenario, resolveAt, seededRandom, type Scenario } from '../../../simulator/scenario.ts';
+import { seededRandom } from '../../../simulator/random.ts';
+import { expandTimeline, parseScenario, resolveAt, type Scenario } from '../../../simulator/scenario.ts';
 
 const network = { sites: ['dc', 'nam-xe', 'chieng-ken', 'dan-thang'], devices: ['dc-core-router', 'nam-xe-router'], links: ['dc-tslcd', 'nam-xe-internet', 'dan-thang-internet'] };
 // 2026-07-15 00:00 in Vietnam (UTC+7).
