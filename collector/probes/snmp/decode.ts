@@ -133,38 +133,42 @@ export function counter64FromBytes(bytes: Uint8Array): bigint | undefined {
 }
 
 /** Decodes one varbind by its tag; a value whose JavaScript shape does not fit the tag is malformed. */
+// Module-level, not closures inside decodeVarbind: this runs once per varbind of every poll.
+function shapeProblem(oid: string, type: number | undefined, value: unknown, expected: string): Malformed {
+  // net-snmp's BER reader returns null for a value cut off by the end of the datagram.
+  return value === null || value === undefined
+    ? malformed(oid, `${typeName(type)} has no value (is the packet cut off?)`)
+    : malformed(oid, `${typeName(type)} value is not ${expected}`);
+}
+function uint32Value(oid: string, type: number | undefined, value: unknown, kind: 'counter32' | 'gauge32' | 'timeTicks'): Decoded<SnmpValue> {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_UINT32
+    ? decoded({ type: kind, value })
+    : shapeProblem(oid, type, value, 'an unsigned 32-bit integer');
+}
+
 export function decodeVarbind(varbind: RawVarbind): Decoded<SnmpValue> {
   const { oid, type, value } = varbind;
-  // net-snmp's BER reader returns null for a value cut off by the end of the datagram.
-  const shape = (expected: string) =>
-    value === null || value === undefined
-      ? malformed(oid, `${typeName(type)} has no value (is the packet cut off?)`)
-      : malformed(oid, `${typeName(type)} value is not ${expected}`);
-  const uint32 = (kind: 'counter32' | 'gauge32' | 'timeTicks'): Decoded<SnmpValue> =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_UINT32
-      ? decoded({ type: kind, value })
-      : shape('an unsigned 32-bit integer');
   switch (type) {
     case smiTags.Integer32:
       return typeof value === 'number' && Number.isInteger(value) && value >= MIN_INT32 && value <= MAX_INT32
         ? decoded({ type: 'integer', value })
-        : shape('a 32-bit integer');
+        : shapeProblem(oid, type, value, 'a 32-bit integer');
     case smiTags.OctetString:
-      return isBytes(value) ? decoded({ type: 'octetString', value: octetsToText(value) }) : shape('a byte string');
+      return isBytes(value) ? decoded({ type: 'octetString', value: octetsToText(value) }) : shapeProblem(oid, type, value, 'a byte string');
     case smiTags.ObjectIdentifier:
-      return typeof value === 'string' && OID_PATTERN.test(value) ? decoded({ type: 'oid', value }) : shape('a dotted OID');
+      return typeof value === 'string' && OID_PATTERN.test(value) ? decoded({ type: 'oid', value }) : shapeProblem(oid, type, value, 'a dotted OID');
     case smiTags.IpAddress:
-      return typeof value === 'string' && IPV4_PATTERN.test(value) ? decoded({ type: 'ipAddress', value }) : shape('an IPv4 address');
+      return typeof value === 'string' && IPV4_PATTERN.test(value) ? decoded({ type: 'ipAddress', value }) : shapeProblem(oid, type, value, 'an IPv4 address');
     case smiTags.Counter32:
-      return uint32('counter32');
+      return uint32Value(oid, type, value, 'counter32');
     case smiTags.Gauge32:
-      return uint32('gauge32');
+      return uint32Value(oid, type, value, 'gauge32');
     case smiTags.TimeTicks:
-      return uint32('timeTicks');
+      return uint32Value(oid, type, value, 'timeTicks');
     case smiTags.Opaque:
-      return isBytes(value) ? decoded({ type: 'opaque', value: hex(value) }) : shape('a byte string');
+      return isBytes(value) ? decoded({ type: 'opaque', value: hex(value) }) : shapeProblem(oid, type, value, 'a byte string');
     case smiTags.Counter64: {
-      if (!isBytes(value)) return shape('a byte string');
+      if (!isBytes(value)) return shapeProblem(oid, type, value, 'a byte string');
       const counter = counter64FromBytes(value);
       return counter === undefined
         ? malformed(oid, `Counter64 of ${value.length} octets (${hex(value)}) does not fit 64 bits`)
@@ -409,9 +413,14 @@ function cell<K extends ValueKind>(
   const varbind = row?.get(column);
   if (!varbind) return decoded(undefined);
   const value = decodeVarbind(varbind);
+  if (!value.ok) return malformed(value.oid, `${names[column] ?? `column ${column}`}.${index}: ${value.problem}`);
   // An exception inside a walk is not a value; treat the cell as absent.
-  if (value.ok && value.value.type === 'missing') return decoded(undefined);
-  return expectValue(varbind, `${names[column] ?? `column ${column}`}.${index}`, accepted);
+  if (value.value.type === 'missing') return decoded(undefined);
+  if (!(accepted as readonly SnmpValueType[]).includes(value.value.type)) {
+    const wanted = accepted.map((kind) => expectationNames[kind]).join(' or ');
+    return malformed(varbind.oid, `${names[column] ?? `column ${column}`}.${index} is ${typeName(varbind.type)}, expected ${wanted}`);
+  }
+  return decoded((value.value as { value: unknown }).value as ValueOf<K>);
 }
 
 // Agents mix up Counter32 and Gauge32 for unsigned 32-bit columns (ifSpeed as Counter32 is
@@ -520,13 +529,23 @@ export function assembleInterfaces(ifTable: readonly RawVarbind[], ifXTable: rea
 
 /** Lexicographic order of OIDs by sub-identifier, the order GETNEXT walks in. */
 export function compareOids(a: string, b: string): number {
-  const x = a.split('.');
-  const y = b.split('.');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const difference = Number(x[i]) - Number(y[i]);
-    if (difference !== 0) return difference;
-  }
-  return x.length - y.length;
+  // Skip the common prefix, then compare the sub-identifiers there by length and digits: no
+  // arrays, no Number() per component (this runs once per walked varbind).
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === a.length && i === b.length) return 0;
+  let start = i;
+  while (start > 0 && a.charCodeAt(start - 1) !== 46) start--;
+  let endA = start;
+  while (endA < a.length && a.charCodeAt(endA) !== 46) endA++;
+  let endB = start;
+  while (endB < b.length && b.charCodeAt(endB) !== 46) endB++;
+  if (endA === start) return -1; // a ended: it is a prefix of b
+  if (endB === start) return 1;
+  if (endA - start !== endB - start) return endA - start - (endB - start);
+  if (i < endA && i < endB) return a.charCodeAt(i) - b.charCodeAt(i);
+  return endA === a.length ? (endB === b.length ? 0 : -1) : 1;
 }
 
 /** Whether `oid` lies strictly below `root` (`1.3.6.1.2` contains `1.3.6.1.2.1`, not `1.3.6.1.20`). */
