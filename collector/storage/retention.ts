@@ -13,8 +13,6 @@ import { parseDuration } from '../../config/duration.ts';
 import type { InfluxSettings } from '../../config/schema.ts';
 import { influxQuery, InfluxQueryError, ident, rows } from './influx-client.ts';
 
-// TEMPORARY: the collector benchmark (being written) still imports these from here.
-export { influxQuery, rows } from './influx-client.ts';
 import { measurements, retentionPolicies, type MeasurementSpec, type RetentionPolicyName, type RollupAggregate } from './schema.ts';
 
 // ---------------------------------------------------------------------------------------------
