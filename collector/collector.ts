@@ -150,7 +150,11 @@ export function createCollector(options: CollectorOptions): Collector {
     const settings = config.collector.icmp;
     // One probe round per echo count: targets sharing a count go to one fping process.
     const byCount = new Map<number, DueJob<IcmpJob>[]>();
-    for (const item of due) byCount.set(item.job.count, [...(byCount.get(item.job.count) ?? []), item]);
+    for (const item of due) {
+      const group = byCount.get(item.job.count);
+      if (group) group.push(item);
+      else byCount.set(item.job.count, [item]);
+    }
     await Promise.all(
       [...byCount.entries()].map(async ([count, items]) => {
         const addresses = [...new Set(items.flatMap((item) => item.job.link.targets.map((target) => target.address)))];
@@ -227,6 +231,11 @@ export function createCollector(options: CollectorOptions): Collector {
 
 function groupLinks(links: readonly Link[]): Map<string, Link[]> {
   const byDevice = new Map<string, Link[]>();
-  for (const link of links) if (link.device) byDevice.set(link.device, [...(byDevice.get(link.device) ?? []), link]);
+  for (const link of links) {
+    if (!link.device) continue;
+    const carried = byDevice.get(link.device);
+    if (carried) carried.push(link);
+    else byDevice.set(link.device, [link]);
+  }
   return byDevice;
 }
