@@ -12,6 +12,7 @@ import { parseShard, type Shard } from '../collector/targets.ts';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
+import { Secret } from '../config/secret.ts';
 import { configFileFrom, ExitCode, UsageError, type CliIo } from './io.ts';
 
 export const collectorHelp = `Usage: linkwatch collector [--config FILE] [--shard K/N] [--log-level LEVEL]
@@ -104,7 +105,12 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
       logger.error({ errors: loaded.errors.map((error) => formatConfigError(error, file)) }, 'config reload rejected: the running configuration stays');
       return;
     }
-    if (JSON.stringify(loaded.config.influx) !== JSON.stringify(config.influx) || JSON.stringify(loaded.config.collector.spool) !== JSON.stringify(config.collector.spool)) {
+    // Compared with secrets revealed (in memory only), so a changed password counts as a change.
+    const same = (a: unknown, b: unknown) => {
+      const reveal = (_key: string, value: unknown) => (value instanceof Secret ? value.reveal() : value);
+      return JSON.stringify(a, reveal) === JSON.stringify(b, reveal);
+    };
+    if (!same(loaded.config.influx, config.influx) || !same(loaded.config.collector.spool, config.collector.spool)) {
       logger.warn({}, 'influx and collector.spool settings take effect at the next restart');
     }
     config = loaded.config;
