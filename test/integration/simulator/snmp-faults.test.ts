@@ -1,11 +1,11 @@
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toDeviceSample } from '../../../collector/points.ts';
 import { createSnmpPoller, probeSnmp, type SnmpPoller, type SnmpProbeOptions, type SnmpProbeResult, type SnmpTarget } from '../../../collector/probes/snmp/probe.ts';
 import { computeDeviceRates, type DeviceRates } from '../../../collector/rates.ts';
 import type { Device, Link, Site, SnmpCredentials } from '../../../config/schema.ts';
-import { Secret } from '../../../config/secret.ts';
+import { createSimClock } from '../../../simulator/clock.ts';
+import { community, communityV1, usm } from '../../helpers/sim-credentials.ts';
 import { startSimAgent, type RunningSimAgent } from '../../../simulator/agent.ts';
 import type { SimClock, SimDeviceSpec } from '../../../simulator/contracts.ts';
 import { malformedVariants, type MalformedVariant } from '../../../simulator/faults.ts';
@@ -18,23 +18,7 @@ import { integrateOctets } from '../../../simulator/traffic.ts';
 /** A Tuesday, 10:00 in Vietnam: office hours, traffic flowing. */
 const START = Date.parse('2024-03-12T10:00:00+07:00');
 
-function simClock(speed: number): SimClock {
-  const origin = performance.now();
-  return { now: () => START + (performance.now() - origin) * speed, speed };
-}
 
-const community: SnmpCredentials = { version: '2c', community: new Secret('lw-sim-ro') };
-const communityV1: SnmpCredentials = { version: '1', community: new Secret('lw-sim-ro') };
-const usm: SnmpCredentials = {
-  version: '3',
-  user: 'linkwatch',
-  context: '',
-  level: 'authPriv',
-  authProtocol: 'sha',
-  authKey: new Secret('sim-auth-key-1'),
-  privProtocol: 'aes',
-  privKey: new Secret('sim-priv-key-1'),
-};
 
 /** Short timeouts, no resend: a fault shows within a fraction of a second. */
 const fast: SnmpProbeOptions = { timeoutMs: 300, retries: 0, maxRepetitions: 20 };
@@ -54,7 +38,7 @@ afterEach(async () => {
 });
 
 async function start(profile = 'mikrotik-hex', credentials: SnmpCredentials = community, speed = 1): Promise<{ agent: RunningSimAgent; clock: SimClock }> {
-  const clock = simClock(speed);
+  const clock = createSimClock({ startMs: START, speed });
   const spec: SimDeviceSpec = { device, site, links: [internet], profile, credentials, seed: 4242 };
   const agent = await startSimAgent({ spec, clock });
   running.push(agent);

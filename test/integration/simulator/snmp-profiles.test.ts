@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDeviceSample } from '../../../collector/points.ts';
@@ -7,8 +6,10 @@ import { createSnmpPoller, probeSnmp, type SnmpProbeOptions, type SnmpProbeResul
 import { computeDeviceRates } from '../../../collector/rates.ts';
 import type { Device, Link, Site, SnmpCredentials } from '../../../config/schema.ts';
 import { Secret } from '../../../config/secret.ts';
+import { createSimClock } from '../../../simulator/clock.ts';
+import { community, communityV1, usm } from '../../helpers/sim-credentials.ts';
 import { createSimMibCache, startSimAgent, type RunningSimAgent } from '../../../simulator/agent.ts';
-import type { SimClock, SimDeviceSpec } from '../../../simulator/contracts.ts';
+import type { SimDeviceSpec } from '../../../simulator/contracts.ts';
 import { profileIds } from '../../../simulator/profiles.ts';
 import { integrateOctets } from '../../../simulator/traffic.ts';
 
@@ -22,23 +23,7 @@ const START = Date.parse('2024-03-12T10:00:00+07:00');
 /** A minute of simulated time per real second, so counters move fast enough to measure. */
 const SPEED = 60;
 
-function simClock(startMs: number, speed: number): SimClock {
-  const origin = performance.now();
-  return { now: () => startMs + (performance.now() - origin) * speed, speed };
-}
 
-const community: SnmpCredentials = { version: '2c', community: new Secret('lw-sim-ro') };
-const communityV1: SnmpCredentials = { version: '1', community: new Secret('lw-sim-ro') };
-const usm: SnmpCredentials = {
-  version: '3',
-  user: 'linkwatch',
-  context: '',
-  level: 'authPriv',
-  authProtocol: 'sha',
-  authKey: new Secret('sim-auth-key-1'),
-  privProtocol: 'aes',
-  privKey: new Secret('sim-priv-key-1'),
-};
 
 const options: SnmpProbeOptions = { timeoutMs: 1500, retries: 1, maxRepetitions: 20 };
 
@@ -54,7 +39,7 @@ function specFor(profile: string, credentials: SnmpCredentials, seed: number): S
   return { device, site, links, profile, credentials, seed };
 }
 
-const clock = simClock(START, SPEED);
+const clock = createSimClock({ startMs: START, speed: SPEED });
 const mibs = createSimMibCache();
 const agents = new Map<string, { community: RunningSimAgent; usm: RunningSimAgent }>();
 
