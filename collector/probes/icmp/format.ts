@@ -1,15 +1,8 @@
-import type { IcmpResult } from './stats.ts';
+import type { IcmpResult, IcmpStats } from './stats.ts';
 
-/** The CLI's `--json` shape for one ICMP result: these seven keys, in this order, nothing else. */
-export interface IcmpJson {
-  sent: number;
-  received: number;
-  lossPct: number;
-  rttMinMs: number | null;
-  rttAvgMs: number | null;
-  rttMaxMs: number | null;
-  jitterMs: number | null;
-}
+/** The CLI's `--json` shape for one ICMP result: the statistics' seven keys, in this order,
+ * nothing else (not the per-echo RTTs). */
+export type IcmpJson = IcmpStats;
 
 /**
  * A failed probe has no measurements of its own; it prints as what it was (nothing received,
