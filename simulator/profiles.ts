@@ -157,22 +157,11 @@ const draytekVigor2927: VendorProfile = {
 // An older Vigor firmware (3.8.x) as still found in communes: no ifXTable, Counter32 only, so
 // the probe falls back to ifDescr for names and handles 32-bit wraps.
 const draytekVigor2925: VendorProfile = {
+  ...draytekVigor2927,
   id: 'draytek-vigor2925',
-  vendor: 'DrayTek',
   model: 'Vigor2925',
-  enterprise: 7367,
-  sysObjectID: '1.3.6.1.4.1.7367',
   sysDescr: 'DrayTek Corporation, Router Model: Vigor2925 Series, Version: 3.8.9.6_BT, Build Date/Time:Sep 23 2019 14:52:46',
-  oui: [0x00, 0x1d, 0xaa],
-  interfaces: [
-    ethernet('LAN', 'LAN', 'lan'),
-    ethernet('WAN1', 'WAN1', 'wan'),
-    ethernet('WAN2', 'WAN2', 'wan'),
-    virtual('USB1', 'USB1', ifType.ppp, 'spare'),
-  ],
-  wanOrder: ['WAN1', 'WAN2'],
-  // Vigor models with more WAN ports number them on: WAN3, WAN4.
-  extraInterface: (n) => ethernet(`WAN${n + 2}`, `WAN${n + 2}`, 'wan'),
+  interfaces: draytekVigor2927.interfaces.slice(0, 4),
   ifX: 'none',
   serialNumber: (seed) => `2925${seededDigits(seed, 11, 2)}${seededChars(seed, 12, 2, ALNUM)}${seededDigits(seed, 13, 6)}`,
 };
