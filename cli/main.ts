@@ -1,6 +1,9 @@
+import { alertsCommand, alertsHelp } from './alerts.ts';
 import { checkConfig, checkConfigHelp } from './check-config.ts';
 import { collectorCommand, collectorHelp } from './collector.ts';
 import { ExitCode, UsageError, type CliIo } from './io.ts';
+import { maintenanceCommand, maintenanceHelp } from './maintenance.ts';
+import { notifyCommand, notifyHelp } from './notify.ts';
 import { probeCommand, probeHelp } from './probe.ts';
 import { simCommand, simHelp } from './sim.ts';
 
@@ -14,6 +17,9 @@ const commands: Record<string, Command> = {
   collector: { summary: 'run the collector: poll devices and links, write InfluxDB', help: collectorHelp, run: collectorCommand },
   'check-config': { summary: 'validate a config file and exit', help: checkConfigHelp, run: checkConfig },
   sim: { summary: 'run a simulated district network and play a scenario of faults', help: simHelp, run: simCommand },
+  alerts: { summary: 'list open alerts, acknowledge one', help: alertsHelp, run: alertsCommand },
+  maintenance: { summary: 'add, list or end maintenance windows', help: maintenanceHelp, run: maintenanceCommand },
+  notify: { summary: 'send a test message through a route', help: notifyHelp, run: notifyCommand },
   probe: { summary: 'poll one device (snmp) or target (icmp) once and print what it says', help: probeHelp, run: probeCommand },
 };
 

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { formatPath, suggest, zodIssuesToConfigErrors, type ConfigError, type PathSegment } from './errors.ts';
-import { configSchema, type Config, type Device, type ParsedConfig } from './schema.ts';
+import { configSchema, type AlertSettings, type Config, type Device, type ParsedConfig } from './schema.ts';
 import { compileSelector } from './selectors.ts';
+import { parseLocalDateTime } from './time.ts';
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
 
@@ -131,12 +132,62 @@ function crossCheck(config: ParsedConfig): ConfigError[] {
     mustExist(links, 'link', link.upstream, ['links', i, 'upstream']);
   });
 
+  errors.push(...crossCheckAlerts(config, { sites, devices, links }));
+
   findCycles(config.sites, (site) => site.parent).forEach(({ index, cycle }) =>
     error(['sites', index, 'parent'], `parent cycle: ${cycle.join(' → ')}`),
   );
   findCycles(config.links, (link) => link.upstream).forEach(({ index, cycle }) =>
     error(['links', index, 'upstream'], `upstream cycle: ${cycle.join(' → ')}`),
   );
+  return errors;
+}
+
+/** References inside `alerts`: selectors, routes and channels must name things that exist. */
+function crossCheckAlerts(config: ParsedConfig, ids: { sites: Map<string, number>; devices: Map<string, number>; links: Map<string, number> }): ConfigError[] {
+  const errors: ConfigError[] = [];
+  const error = (path: PathSegment[], message: string) => errors.push({ path: formatPath(path), message });
+  const alerts = config.alerts;
+  const groups = new Set(config.sites.flatMap((site) => site.groups));
+  const checkList = (known: Set<string> | Map<string, number>, kind: string, list: readonly string[] | undefined, path: PathSegment[]) =>
+    list?.forEach((id, i) => {
+      if (!known.has(id)) error([...path, i], `unknown ${kind} "${id}"${suggest(id, [...known.keys()])}`);
+    });
+  const checkSelector = (selector: { groups?: string[]; sites?: string[]; links?: string[]; devices?: string[] }, path: PathSegment[]) => {
+    checkList(groups, 'site group', selector.groups, [...path, 'groups']);
+    checkList(ids.sites, 'site', selector.sites, [...path, 'sites']);
+    checkList(ids.links, 'link', 'links' in selector ? selector.links : undefined, [...path, 'links']);
+    checkList(ids.devices, 'device', 'devices' in selector ? selector.devices : undefined, [...path, 'devices']);
+  };
+  alerts.overrides.forEach((override, i) => checkSelector(override.match, ['alerts', 'overrides', i, 'match']));
+  alerts.maintenance.forEach((window, i) => checkSelector(window.match, ['alerts', 'maintenance', i, 'match']));
+  const channels = new Set(Object.keys(alerts.channels));
+  const routes = new Map<string, number>();
+  alerts.routes.forEach((route, i) => {
+    if (routes.has(route.id)) error(['alerts', 'routes', i, 'id'], `duplicate route id "${route.id}" (first used at alerts.routes[${routes.get(route.id)}])`);
+    else routes.set(route.id, i);
+    checkList(channels, 'channel', route.channels, ['alerts', 'routes', i, 'channels']);
+    checkSelector(route.match, ['alerts', 'routes', i, 'match']);
+  });
+  alerts.routes.forEach((route, i) => {
+    if (!route.escalate) return;
+    if (!routes.has(route.escalate.route)) error(['alerts', 'routes', i, 'escalate', 'route'], `unknown route "${route.escalate.route}"${suggest(route.escalate.route, [...routes.keys()])}`);
+    else if (route.escalate.route === route.id) error(['alerts', 'routes', i, 'escalate', 'route'], 'a route cannot escalate to itself');
+  });
+  const windows = new Set<string>();
+  alerts.maintenance.forEach((window, i) => {
+    if (windows.has(window.id)) error(['alerts', 'maintenance', i, 'id'], `duplicate maintenance window id "${window.id}"`);
+    windows.add(window.id);
+    for (const key of ['start', 'end'] as const) {
+      const text = window[key];
+      if (text !== undefined && parseLocalDateTime(text, alerts.timezone) === undefined) {
+        error(['alerts', 'maintenance', i, key], `expected a date and time such as 2026-12-01T22:00 or 2026-12-01T22:00+07:00; got "${text}"`);
+      }
+    }
+    const start = window.start && parseLocalDateTime(window.start, alerts.timezone);
+    const end = window.end && parseLocalDateTime(window.end, alerts.timezone);
+    if (start && end && end <= start) error(['alerts', 'maintenance', i, 'end'], 'must be after start');
+  });
   return errors;
 }
 
@@ -183,7 +234,7 @@ function resolve(config: ParsedConfig): Config {
       },
     };
   });
-  return { collector: config.collector, influx: config.influx, sites: config.sites, devices, links: config.links };
+  return { collector: config.collector, influx: config.influx, sites: config.sites, devices, links: config.links, alerts: config.alerts as AlertSettings };
 }
 
 function deepFreeze<T>(value: T): T {

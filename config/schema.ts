@@ -1,7 +1,9 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
-import { Secret } from './secret.ts';
+import { alertsSchema, type AlertSettings } from './alerts.ts';
+import { durationSchema, hostSchema, idSchema, nameSchema, portSchema, secretSchema, textSchema } from './fields.ts';
+import type { Secret } from './secret.ts';
+
+export { durationSchema, hostSchema, ID_PATTERN, idSchema, secretSchema } from './fields.ts';
 
 // ---------------------------------------------------------------------------------------------
 // SNMP credentials. Protocol names are the ones a technician types in the config and on the
@@ -21,13 +23,6 @@ export type PrivProtocol = (typeof privProtocols)[number];
 
 export const securityLevels = ['noAuthNoPriv', 'authNoPriv', 'authPriv'] as const;
 export type SecurityLevel = (typeof securityLevels)[number];
-
-/** Accepts a plain string from YAML (after ${ENV} expansion), a number YAML read from digits
- * (a community such as 12345678), or an already-wrapped Secret. */
-export const secretSchema = z
-  .union([z.string(), z.number(), z.instanceof(Secret)])
-  .transform((value) => (value instanceof Secret ? value : new Secret(String(value))))
-  .refine((secret) => secret.length > 0, { message: 'must not be empty' });
 
 const communityCredentials = z.strictObject({
   version: z.enum(['1', '2c']),
@@ -98,38 +93,6 @@ export const snmpCredentialsSchema = z.preprocess(
 );
 
 export type SnmpCredentials = CommunityCredentials | UsmCredentials;
-
-// ---------------------------------------------------------------------------------------------
-// Shared field types
-// ---------------------------------------------------------------------------------------------
-
-/** Stable, URL-safe ids: they become InfluxDB tags and API paths, so they never change meaning. */
-export const ID_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
-export const idSchema = z
-  .string()
-  .regex(ID_PATTERN, 'must be 1–64 lowercase ASCII letters, digits, "-" or "_", starting and ending with a letter or digit (URL-safe), e.g. nam-xe');
-
-/** Free text that YAML may have read as a number (a phone number, a circuit id). */
-const textSchema = z.union([z.string(), z.number()]).transform((v) => String(v).trim());
-/** Display names: NFC so "Nậm Xé" typed on a phone and on Windows compare equal. */
-const nameSchema = textSchema.transform((v) => v.normalize('NFC')).pipe(z.string().min(1, 'must not be empty'));
-
-/** Numbers are accepted only to be refused with the duration message: `30` has no unit. */
-export const durationSchema = z.union([z.string(), z.number()]).transform((text, ctx) => {
-  const parsed = parseDuration(String(text));
-  if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: parsed.message });
-    return z.NEVER;
-  }
-  return parsed.ms;
-});
-
-const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
-export const hostSchema = z
-  .string()
-  .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), 'must be an IPv4 or IPv6 address or a host name');
-
-const portSchema = z.number().int().min(1).max(65535);
 
 // ---------------------------------------------------------------------------------------------
 // Kinds: every list of kinds is declared once here; registries elsewhere are typed from them.
@@ -291,6 +254,7 @@ export const configSchema = z.strictObject({
   sites: z.array(siteSchema).default([]),
   devices: z.array(deviceSchema).default([]),
   links: z.array(linkSchema).default([]),
+  alerts: alertsSchema.default(() => alertsSchema.parse({})),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -301,6 +265,7 @@ export type IcmpTarget = Link['targets'][number];
 export type InterfaceSelector = z.output<typeof interfaceSelector>;
 export type CollectorSettings = ParsedConfig['collector'];
 export type InfluxSettings = ParsedConfig['influx'];
+export type { AlertSettings } from './alerts.ts';
 
 /** A device after load: its credential profile resolved, its settings merged with the defaults. */
 export type Device = Omit<ParsedConfig['devices'][number], 'snmp'> & {
@@ -322,4 +287,5 @@ export interface Config {
   readonly sites: readonly Site[];
   readonly devices: readonly Device[];
   readonly links: readonly Link[];
+  readonly alerts: AlertSettings;
 }

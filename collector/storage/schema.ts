@@ -127,6 +127,82 @@ export const measurements = {
       after: { type: 'string', unit: '', description: 'the new value' },
     },
   },
+  entity_state: {
+    description: 'Every change of state of a link, device or site, as the alert engine decided it. The last point per entity is its current state, read back at start.',
+    retention: 'events',
+    tags: { site: 'site id', entity_kind: 'link, device or site', entity: 'the link, device or site id' },
+    fields: {
+      state: { type: 'string', unit: '', description: 'up, degraded, down, unreachable, maintenance or unknown' },
+      previous: { type: 'string', unit: '', description: 'the state before' },
+      cause: { type: 'string', unit: '', description: 'why, as a code: no-reply, interface-down, agent-silent, loss, rtt, utilisation, upstream:<link>, parent:<site>, site-dark, maintenance:<window>, …' },
+      since_ms: { type: 'integer', unit: 'ms', description: 'when the state really began (a down state is backdated to its first failed round)' },
+      flapping: { type: 'integer', unit: '0/1', description: '1 while the entity is flapping' },
+      message: { type: 'string', unit: '', description: 'the change, in words' },
+    },
+  },
+  outage: {
+    description: 'An outage or a blip (a failure shorter than downAfter rounds) of a link or device, or a dark site. Time is the start; written when it starts (open=1) and again, at the same time, when it ends.',
+    retention: 'events',
+    tags: { site: 'site id', entity_kind: 'link, device or site', entity: 'id', kind: 'outage, blip or unreachable (failed because something it depends on failed)' },
+    fields: {
+      end_ms: { type: 'integer', unit: 'ms', description: 'the first good round; absent while open' },
+      duration_s: { type: 'float', unit: 's', description: 'end − start' },
+      rounds: { type: 'integer', unit: '', description: 'failed rounds' },
+      cause: { type: 'string', unit: '', description: 'as in entity_state' },
+      maintenance: { type: 'integer', unit: '0/1', description: '1 when it happened inside a maintenance window' },
+      open: { type: 'integer', unit: '0/1', description: '1 until it ends' },
+    },
+  },
+  alert: {
+    description: 'An alert’s life: fired, resolved, flapping, settled, acknowledged, repeated, escalated. The events of one alert share alert_id.',
+    retention: 'events',
+    tags: { alert_id: 'stable id of the alert', kind: 'link-down, upstream-down, device-down, site-dark, flapping, loss, rtt, …', severity: 'critical, warning or info', site: 'site id' },
+    fields: {
+      event: { type: 'string', unit: '', description: 'firing, resolved, acknowledged, suppressed' },
+      entity_kind: { type: 'string', unit: '', description: 'link, device, site or collector' },
+      entity: { type: 'string', unit: '', description: 'the subject’s id' },
+      started_ms: { type: 'integer', unit: 'ms', description: 'when the problem began' },
+      ended_ms: { type: 'integer', unit: 'ms', description: 'when it ended (resolved events)' },
+      duration_s: { type: 'float', unit: 's', description: 'ended − started' },
+      affected: { type: 'string', unit: 'JSON', description: 'ids of the sites affected (root-cause and dark-site alerts)' },
+      summary: { type: 'string', unit: '', description: 'one line, in the configured language' },
+      notification_id: { type: 'string', unit: '', description: 'the id receivers use to drop duplicates' },
+    },
+  },
+  alert_ack: {
+    description: 'An operator’s acknowledgement of an alert (from `linkwatch alerts ack` or the API); stops repeats and escalation.',
+    retention: 'events',
+    tags: { alert_id: 'the alert acknowledged' },
+    fields: {
+      by: { type: 'string', unit: '', description: 'who' },
+      comment: { type: 'string', unit: '', description: 'why, or what is being done' },
+    },
+  },
+  maintenance: {
+    description: 'A maintenance window added by `linkwatch maintenance add` or the API (windows in the config file are not stored). Time is its creation; `end` rewrites the same point.',
+    retention: 'events',
+    tags: { window: 'window id' },
+    fields: {
+      match: { type: 'string', unit: 'JSON', description: 'the selector: {groups, sites, links, devices}' },
+      start_ms: { type: 'integer', unit: 'ms', description: 'start (one-off windows)' },
+      end_ms: { type: 'integer', unit: 'ms', description: 'end (one-off windows)' },
+      every: { type: 'string', unit: 'JSON', description: 'recurrence: {days, from, to} in alerts.timezone' },
+      ended_ms: { type: 'integer', unit: 'ms', description: 'when it was ended early or removed' },
+      by: { type: 'string', unit: '', description: 'who added it' },
+      comment: { type: 'string', unit: '', description: 'why' },
+    },
+  },
+  notification: {
+    description: 'Delivery of one message to one channel: taken by the channel, retried, or given up.',
+    retention: 'events',
+    tags: { route: 'route id', channel: 'channel id', status: 'sent, retrying or dropped' },
+    fields: {
+      notification_id: { type: 'string', unit: '', description: 'as in alert' },
+      alert_id: { type: 'string', unit: '', description: 'as in alert' },
+      attempts: { type: 'integer', unit: '', description: 'tries so far' },
+      error: { type: 'string', unit: '', description: 'the last failure, secrets removed' },
+    },
+  },
 } as const satisfies Record<string, MeasurementSpec>;
 
 export type MeasurementName = keyof typeof measurements;
