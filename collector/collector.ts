@@ -5,17 +5,37 @@ import type { Clock, TickSource } from './clock.ts';
 import { deviceFacts, diffFacts, type DeviceFacts } from './facts.ts';
 import type { Logger } from './logger.ts';
 import type { CollectorMetrics } from './metrics.ts';
-import { icmpRoundPoints, missingLinkInterfaces, snmpPollPoints, toDeviceSample } from './points.ts';
-import { createIcmpProber, type IcmpProber } from './probes/icmp/probe.ts';
-import { createSnmpPoller, type SnmpPoller } from './probes/snmp/probe.ts';
-import { computeDeviceRates, type DeviceSample } from './rates.ts';
+import { deviceIcmpPoints, icmpRoundPoints, missingLinkInterfaces, snmpPollPoints, toDeviceSample } from './points.ts';
+import { createIcmpProber, type IcmpProber, type IcmpResult } from './probes/icmp/probe.ts';
+import { createSnmpPoller, type SnmpPoller, type SnmpProbeResult } from './probes/snmp/probe.ts';
+import { computeDeviceRates, type DeviceRates, type DeviceSample } from './rates.ts';
 import { createScheduler, type DueJob, type Scheduler } from './scheduler.ts';
 import { point, type Point } from './storage/schema.ts';
-import { jobsFor, type CollectorJob, type IcmpJob, type Shard, type SnmpJob } from './targets.ts';
+import { icmpAddresses, jobsFor, type CollectorJob, type IcmpJob, type Shard, type SnmpJob } from './targets.ts';
 
 /** Where points go. The collector never waits on it: a slow database must not delay polling. */
 export interface PointSink {
   write(points: Point[]): void;
+}
+
+/** What a poll found, handed to whoever judges it (the alert engine) next to the points. */
+export type Observation =
+  | { kind: 'icmp-round'; link: Link; slotMs: number; results: ReadonlyMap<string, IcmpResult> }
+  | { kind: 'device-ping'; device: Device; slotMs: number; result: IcmpResult }
+  | {
+      kind: 'snmp-poll';
+      device: Device;
+      /** Links this device carries. */
+      links: readonly Link[];
+      slotMs: number;
+      result: SnmpProbeResult;
+      /** The management address pinged because the agent did not answer. */
+      address?: IcmpResult;
+      rates?: DeviceRates;
+    };
+
+export interface ObservationSink {
+  observe(observation: Observation): void;
 }
 
 /** The last facts recorded for each device, so a change across a restart is still noticed. */
@@ -32,6 +52,7 @@ export interface CollectorOptions {
   logger: Logger;
   metrics: CollectorMetrics;
   factsHistory?: FactsHistory;
+  observer?: ObservationSink;
   /** Replaces the ICMP prober built from the config (tests). */
   icmpProber?: IcmpProber;
 }
@@ -65,6 +86,13 @@ function snmpFingerprint(device: Device): string {
 
 export function createCollector(options: CollectorOptions): Collector {
   const { clock, sink, logger, metrics } = options;
+  const observe = (observation: Observation) => {
+    try {
+      options.observer?.observe(observation);
+    } catch (error) {
+      logger.error({ err: error, kind: observation.kind }, 'the alert engine failed on a poll result');
+    }
+  };
   let config = options.config;
   let linksByDevice = groupLinks(config.links);
   let icmpProber = options.icmpProber ?? createIcmpProber({ engine: config.collector.icmp.engine });
@@ -109,7 +137,10 @@ export function createCollector(options: CollectorOptions): Collector {
     if (!result.ok) {
       metrics.pollFailures.inc({ kind: 'snmp', reason: result.reason });
       logger.debug({ device: device.id, reason: result.reason }, result.message);
-      sink.write(snmpPollPoints({ device, links, slotMs, result }));
+      // A silent agent on a live box is not a dead box: the address tells them apart.
+      const address = signal.aborted ? undefined : await pingAddress(device.address, signal);
+      sink.write(snmpPollPoints({ device, links, slotMs, result, address }));
+      observe({ kind: 'snmp-poll', device, links, slotMs, result, address });
       return;
     }
     const sample = toDeviceSample(clock.now(), result.system.uptimeTicks, result.interfaces);
@@ -144,6 +175,13 @@ export function createCollector(options: CollectorOptions): Collector {
       state.facts = facts;
     }
     sink.write(points);
+    observe({ kind: 'snmp-poll', device, links, slotMs, result, rates });
+  };
+
+  const pingAddress = async (address: string, signal: AbortSignal): Promise<IcmpResult | undefined> => {
+    const settings = config.collector.icmp;
+    const results = await icmpProber.probe([address], { count: Math.min(settings.count, 3), timeoutMs: settings.timeout, intervalMs: settings.spacing }, { signal });
+    return results.get(address);
   };
 
   const runIcmp = async (due: DueJob<IcmpJob>[], signal: AbortSignal): Promise<void> => {
@@ -157,13 +195,20 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     await Promise.all(
       [...byCount.entries()].map(async ([count, items]) => {
-        const addresses = [...new Set(items.flatMap((item) => item.job.link.targets.map((target) => target.address)))];
+        const addresses = [...new Set(items.flatMap((item) => icmpAddresses(item.job)))];
         const timer = metrics.pollDuration.startTimer({ kind: 'icmp' });
         const results = await icmpProber.probe(addresses, { count, timeoutMs: settings.timeout, intervalMs: settings.spacing }, { signal });
         timer();
         metrics.polls.inc({ kind: 'icmp' }, addresses.length);
         for (const result of results.values()) if (!result.ok) metrics.pollFailures.inc({ kind: 'icmp', reason: result.reason });
-        sink.write(items.flatMap((item) => icmpRoundPoints(item.job.link, item.slotMs, results, count)));
+        sink.write(items.flatMap(({ job, slotMs }) => (job.subject === 'link' ? icmpRoundPoints(job.link, slotMs, results, count) : deviceIcmpPoints(job.device, slotMs, results, count))));
+        for (const { job, slotMs } of items) {
+          if (job.subject === 'link') observe({ kind: 'icmp-round', link: job.link, slotMs, results });
+          else {
+            const result = results.get(job.device.address);
+            if (result) observe({ kind: 'device-ping', device: job.device, slotMs, result });
+          }
+        }
       }),
     );
     lastPollAt.icmp = clock.now();

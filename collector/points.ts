@@ -50,15 +50,18 @@ export interface SnmpPollInput {
   result: SnmpProbeResult;
   /** Rates against the previous sample, when there was one. */
   rates?: DeviceRates;
+  /** The management address, pinged when the agent did not answer. */
+  address?: IcmpResult;
 }
 
 const percentOf = (bps: number, mbps: number | undefined) => (mbps ? (bps / (mbps * 1e6)) * 100 : undefined);
 
 export function snmpPollPoints(input: SnmpPollInput): Point[] {
-  const { device, links, slotMs, result, rates } = input;
+  const { device, links, slotMs, result, rates, address } = input;
   const base = { site: device.site, device: device.id };
   if (!result.ok) {
-    return [point('device_poll', slotMs, base, { reachable: 0, reason: result.reason, message: result.message })];
+    const addressUp = address === undefined ? undefined : address.ok && address.received > 0 ? 1 : 0;
+    return [point('device_poll', slotMs, base, { reachable: 0, address_up: addressUp, reason: result.reason, message: result.message })];
   }
   const points: Point[] = [
     point('device_poll', slotMs, base, {
@@ -134,26 +137,31 @@ export function missingLinkInterfaces(links: readonly Link[], interfaces: readon
 }
 
 export function icmpRoundPoints(link: Link, slotMs: number, results: ReadonlyMap<string, IcmpResult>, count: number): Point[] {
-  return link.targets.flatMap((target) => {
-    const result = results.get(target.address);
-    if (!result) return [];
-    const tags = { site: link.site, link: link.id, target: target.address };
-    if (!result.ok) {
-      return [point('icmp', slotMs, tags, { up: 0, sent: count, received: 0, loss_pct: 100, reason: result.reason })];
-    }
-    return [
-      point('icmp', slotMs, tags, {
-        up: result.received > 0 ? 1 : 0,
-        sent: result.sent,
-        received: result.received,
-        loss_pct: result.lossPct,
-        rtt_min_ms: result.rttMinMs ?? undefined,
-        rtt_avg_ms: result.rttAvgMs ?? undefined,
-        rtt_max_ms: result.rttMaxMs ?? undefined,
-        jitter_ms: result.jitterMs ?? undefined,
-      }),
-    ];
-  });
+  return link.targets.flatMap((target) => icmpPoint({ site: link.site, link: link.id, target: target.address }, slotMs, results.get(target.address), count));
+}
+
+/** The management address of a device without SNMP: pinged like a link target. */
+export function deviceIcmpPoints(device: Device, slotMs: number, results: ReadonlyMap<string, IcmpResult>, count: number): Point[] {
+  return icmpPoint({ site: device.site, device: device.id, target: device.address }, slotMs, results.get(device.address), count);
+}
+
+function icmpPoint(tags: Point<'icmp'>['tags'], slotMs: number, result: IcmpResult | undefined, count: number): Point[] {
+  if (!result) return [];
+  if (!result.ok) {
+    return [point('icmp', slotMs, tags, { up: 0, sent: count, received: 0, loss_pct: 100, reason: result.reason })];
+  }
+  return [
+    point('icmp', slotMs, tags, {
+      up: result.received > 0 ? 1 : 0,
+      sent: result.sent,
+      received: result.received,
+      loss_pct: result.lossPct,
+      rtt_min_ms: result.rttMinMs ?? undefined,
+      rtt_avg_ms: result.rttAvgMs ?? undefined,
+      rtt_max_ms: result.rttMaxMs ?? undefined,
+      jitter_ms: result.jitterMs ?? undefined,
+    }),
+  ];
 }
 
 function formatSeconds(seconds: number): string {

@@ -26,11 +26,16 @@ export interface SnmpJob extends Job {
   device: Device;
 }
 
-export interface IcmpJob extends Job {
+interface IcmpJobBase extends Job {
   kind: 'icmp';
-  link: Link;
   count: number;
 }
+/** A link's targets, or the management address of a device without SNMP (with SNMP, the
+ * address is pinged only when the agent does not answer). */
+export type IcmpJob = (IcmpJobBase & { subject: 'link'; link: Link }) | (IcmpJobBase & { subject: 'device'; device: Device });
+
+export const icmpAddresses = (job: IcmpJob): string[] => (job.subject === 'link' ? job.link.targets.map((target) => target.address) : [job.device.address]);
+export const siteOf = (job: CollectorJob): string => (job.kind === 'snmp' ? job.device.site : job.subject === 'link' ? job.link.site : job.device.site);
 
 export type CollectorJob = SnmpJob | IcmpJob;
 
@@ -38,14 +43,16 @@ export type CollectorJob = SnmpJob | IcmpJob;
  * link with the same id never collide. */
 export function jobsFor(config: Config, shard?: Shard): CollectorJob[] {
   const jobs: CollectorJob[] = [];
+  const icmp = config.collector.icmp;
   for (const device of config.devices) {
-    if (!device.snmp || !inShard(device.site, shard)) continue;
-    jobs.push({ kind: 'snmp', key: `snmp:${device.id}`, intervalMs: device.snmp.interval, device });
+    if (!inShard(device.site, shard)) continue;
+    if (device.snmp) jobs.push({ kind: 'snmp', key: `snmp:${device.id}`, intervalMs: device.snmp.interval, device });
+    else jobs.push({ kind: 'icmp', subject: 'device', key: `icmp-device:${device.id}`, intervalMs: icmp.interval, batch: 'icmp', device, count: icmp.count });
   }
   for (const link of config.links) {
     if (link.targets.length === 0 || !inShard(link.site, shard)) continue;
     const intervalMs = link.icmp?.interval ?? config.collector.icmp.interval;
-    jobs.push({ kind: 'icmp', key: `icmp:${link.id}`, intervalMs, batch: 'icmp', link, count: link.icmp?.count ?? config.collector.icmp.count });
+    jobs.push({ kind: 'icmp', subject: 'link', key: `icmp:${link.id}`, intervalMs, batch: 'icmp', link, count: link.icmp?.count ?? config.collector.icmp.count });
   }
   return jobs;
 }

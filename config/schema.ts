@@ -155,6 +155,14 @@ const httpSettings = z.strictObject({
   listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 127.0.0.1:9105')]).default('127.0.0.1:9105'),
 });
 
+const trapSettings = z.strictObject({
+  /** Where SNMP traps (linkDown, linkUp, coldStart, warmStart) are received, so an outage is
+   * acted on before the next poll. `off` by default: 162 needs root or CAP_NET_BIND_SERVICE. */
+  listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 0.0.0.0:162')]).default('off'),
+  /** v1/v2c communities accepted; traps with another community are counted and dropped. */
+  communities: z.array(secretSchema).default([]),
+});
+
 const collectorSettings = z.strictObject({
   /** Probes in flight at once across all targets. */
   concurrency: z.number().int().min(1).max(10_000).default(64),
@@ -163,6 +171,7 @@ const collectorSettings = z.strictObject({
   facts: factsSettings.default(() => factsSettings.parse({})),
   spool: spoolSettings.default(() => spoolSettings.parse({})),
   http: httpSettings.default(() => httpSettings.parse({})),
+  traps: trapSettings.default(() => trapSettings.parse({})),
 });
 
 const influxSettings = z.strictObject({

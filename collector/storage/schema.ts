@@ -61,8 +61,8 @@ export const measurements = {
     },
   },
   icmp: {
-    description: 'One ICMP round per target: N echo requests.',
-    tags: { site: 'site id', link: 'link id', target: 'target address' },
+    description: 'One ICMP round per target: N echo requests. Targets are a link’s, or the management address of a device without SNMP.',
+    tags: { site: 'site id', link: 'link id (link targets)', device: 'device id (a device’s management address)', target: 'target address' },
     fields: {
       up: { type: 'integer', unit: '0/1', description: '1 when at least one echo was answered; its mean is availability', rollup: ['mean', 'min'] },
       sent: { type: 'integer', unit: 'packets', description: 'echo requests sent', rollup: ['sum'] },
@@ -80,6 +80,7 @@ export const measurements = {
     tags: { site: 'site id', device: 'device id' },
     fields: {
       reachable: { type: 'integer', unit: '0/1', description: '1 when the agent answered', rollup: ['mean', 'min'] },
+      address_up: { type: 'integer', unit: '0/1', description: 'when the agent did not answer: 1 when the management address still answered ping (a silent agent, not a dead device)' },
       uptime_s: { type: 'float', unit: 's', description: 'sysUpTime' },
       duration_ms: { type: 'float', unit: 'ms', description: 'time the poll took', rollup: MEAN_MAX },
       interfaces: { type: 'integer', unit: '', description: 'interfaces the agent listed' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../config/load.ts';
-import { jobsFor, parseShard, shardOfSite } from '../../../collector/targets.ts';
+import { jobsFor, parseShard, shardOfSite, siteOf } from '../../../collector/targets.ts';
 
 const config = (() => {
   const sites = Array.from({ length: 40 }, (_, i) => `  - {id: s${i}, name: S${i}, kind: commune}`).join('\n');
@@ -21,10 +21,11 @@ describe('parseShard', () => {
 });
 
 describe('jobsFor', () => {
-  it('makes one SNMP job per device with SNMP and one ICMP job per link with targets', () => {
+  it('makes one SNMP job per device with SNMP, one ICMP job per link with targets and per device without SNMP', () => {
     const jobs = jobsFor(config);
     expect(jobs.filter((job) => job.kind === 'snmp')).toHaveLength(40);
-    expect(jobs.filter((job) => job.kind === 'icmp')).toHaveLength(40);
+    expect(jobs.filter((job) => job.kind === 'icmp' && job.subject === 'link')).toHaveLength(40);
+    expect(jobs.filter((job) => job.kind === 'icmp' && job.subject === 'device').map((job) => job.key)).toEqual(['icmp-device:no-snmp']);
     const l0 = jobs.find((job) => job.key === 'icmp:l0');
     expect(l0).toMatchObject({ intervalMs: 10_000, count: 3, batch: 'icmp' });
     expect(jobs.find((job) => job.key === 'snmp:r1')).toMatchObject({ intervalMs: 60_000 });
@@ -37,8 +38,8 @@ describe('jobsFor', () => {
     for (const jobs of shards) {
       expect(jobs.length).toBeGreaterThan(5);
       for (const job of jobs) {
-        const site = job.kind === 'snmp' ? job.device.site : job.link.site;
-        const partner = jobs.find((other) => other.kind !== job.kind && (other.kind === 'snmp' ? other.device.site : other.link.site) === site);
+        const site = siteOf(job);
+        const partner = jobs.find((other) => other.kind !== job.kind && siteOf(other) === site);
         expect(partner, `site ${site} split across shards`).toBeDefined();
       }
     }

@@ -1,0 +1,799 @@
+import { createHash } from 'node:crypto';
+import type { Severity } from '../../config/alerts.ts';
+import type { Config, Device, Link } from '../../config/schema.ts';
+import type { Clock, TickSource } from '../clock.ts';
+import type { Observation, ObservationSink, PointSink } from '../collector.ts';
+import type { Logger } from '../logger.ts';
+import type { IcmpResult } from '../probes/icmp/probe.ts';
+import { point, type Point } from '../storage/schema.ts';
+import { inShard, type Shard } from '../targets.ts';
+import { activeFor, fromSettings, isActive, type MaintenanceWindow } from './maintenance.ts';
+import type { AlertKind, EntityKind, EntityState, Measured, Notification, NotificationEvent, Notifier } from './model.ts';
+import { deviceInfo, linkInfo, settingsFor, siteInfo, subjectOf, type SubjectSettings } from './settings.ts';
+import { failing, initialCondition, initialTracker, restoredTracker, step, stepCondition, type ConditionState, type FailureCause, type Round, type TrackerEvent, type TrackerState } from './state.ts';
+import { buildTopology, decide, type Effective, type OwnView, type Topology, type Verdicts } from './topology.ts';
+
+// The alert engine: poll results in, states, outages and notifications out. It runs in the
+// collector, next to the data; operators reach it through InfluxDB (acknowledgements,
+// maintenance windows) via `AlertControl`, so the API can use the same path later.
+
+/** What the engine reads from the shared store. Every call may fail (the database away): the
+ * engine then keeps what it knew. */
+export interface AlertControl {
+  acknowledgements(sinceMs: number): Promise<readonly { alertId: string; atMs: number }[]>;
+  maintenanceWindows(): Promise<readonly MaintenanceWindow[]>;
+  /** The last recorded states and open alerts, read once at start. */
+  restore(): Promise<RestoredState>;
+  /** Current own health of links polled by other collectors, for dependencies across shards. */
+  sharedLinkStates?(linkIds: readonly string[]): Promise<ReadonlyMap<string, { state: EntityState; sinceMs: number }>>;
+}
+
+export interface RestoredState {
+  entities: readonly { kind: EntityKind; id: string; state: EntityState; sinceMs: number; cause?: string }[];
+  alerts: readonly RestoredAlert[];
+}
+
+export interface RestoredAlert {
+  alertId: string;
+  kind: AlertKind;
+  severity: Severity;
+  entityKind: EntityKind | 'collector';
+  entity: string;
+  startedMs: number;
+  affected?: readonly string[];
+  acknowledged?: boolean;
+}
+
+export interface AlertEngineOptions {
+  config: Config;
+  clock: Clock;
+  notifier: Notifier;
+  sink: PointSink;
+  logger: Logger;
+  control?: AlertControl;
+  shard?: Shard;
+  /** How often acknowledgements, maintenance windows and shared states are read. */
+  controlEveryMs?: number;
+}
+
+export interface AlertEngine extends ObservationSink {
+  /** Restores the last recorded state, then evaluates on every tick. */
+  start(ticks: TickSource): Promise<void>;
+  reload(config: Config): void;
+  /** Decides states and notifications now (the ticks call it; tests may too). */
+  evaluate(): Promise<void>;
+  /** Whether points reach InfluxDB; a long failure raises the collector-write alert. */
+  writerHealth(ok: boolean): void;
+  /** A reboot or interface change reported by a trap, acted on before the next poll. */
+  trap(event: { kind: 'link-down' | 'link-up' | 'cold-start' | 'warm-start'; device: string; interface?: string; atMs: number }): void;
+  states(): { links: ReadonlyMap<string, Effective>; devices: ReadonlyMap<string, Effective>; sites: ReadonlyMap<string, Effective> };
+  openAlerts(): readonly OpenAlertView[];
+  stop(): Promise<void>;
+}
+
+export interface OpenAlertView {
+  alertId: string;
+  kind: AlertKind;
+  severity: Severity;
+  entityKind: EntityKind | 'collector';
+  entity: string;
+  startedMs: number;
+  acknowledged: boolean;
+}
+
+type ConditionRule = 'loss' | 'rtt' | 'utilisation' | 'interfaceErrors';
+const conditionKind: Record<ConditionRule, AlertKind> = { loss: 'loss', rtt: 'rtt', utilisation: 'utilisation', interfaceErrors: 'interface-errors' };
+const conditionUnit: Record<ConditionRule, string> = { loss: '%', rtt: 'ms', utilisation: '%', interfaceErrors: '/s' };
+
+interface Tracked {
+  kind: 'link' | 'device';
+  id: string;
+  settings: SubjectSettings;
+  tracker: TrackerState;
+  conditions: Partial<Record<ConditionRule, ConditionState>>;
+  /** SNMP rounds in a row the agent missed while the address answered. */
+  agentSilentRounds: number;
+  agentSilentSinceMs?: number;
+  /** The carrying interface reported oper-down while admin-up (links). */
+  interfaceDownAtMs?: number;
+  /** Watched interfaces seen up, and those down while admin-up since when (devices). */
+  interfacesUp: Set<string>;
+  interfacesDown: Map<string, number>;
+  /** The open outage's start, for its closing record. */
+  outageStartMs?: number;
+  outageInMaintenance: boolean;
+  outageCause?: string;
+}
+
+interface Candidate {
+  key: string;
+  kind: AlertKind;
+  severity: Severity;
+  entityKind: EntityKind | 'collector';
+  entity: string;
+  siteId?: string;
+  linkId?: string;
+  deviceId?: string;
+  interface?: string;
+  startedMs: number;
+  affected?: readonly string[];
+  measured?: Measured;
+  held: boolean;
+}
+
+interface OpenAlert extends Omit<Candidate, 'held'> {
+  alertId: string;
+  acknowledged: boolean;
+}
+
+/** One key per problem: a link's outage is one problem whether it is reported as its own or as
+ * the root cause of others. */
+const problemKey = (kind: AlertKind, entityKind: EntityKind | 'collector', entity: string): string =>
+  kind === 'link-down' || kind === 'upstream-down' ? `link:${entity}` : `${kind}:${entityKind}:${entity}`;
+
+const alertIdOf = (key: string, startedMs: number): string => `a${createHash('sha1').update(`${key}@${startedMs}`).digest('hex').slice(0, 11)}`;
+
+/** A reboot right after an outage is the outage's end, not news. */
+const REBOOT_QUIET_MS = 15 * 60_000;
+/** An interface down report is trusted for this many of the device's polls. */
+const INTERFACE_REPORT_POLLS = 2.5;
+
+export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
+  const { clock, notifier, sink, logger, control } = options;
+  const controlEveryMs = options.controlEveryMs ?? 5_000;
+  let config = options.config;
+  let topology: Topology = buildTopology(config);
+  const tracked = new Map<string, Tracked>();
+  const open = new Map<string, OpenAlert>();
+  const pending = new Map<string, number>();
+  const lastStates = new Map<string, { state: EntityState; cause?: string }>();
+  const siteOutages = new Map<string, number>();
+  const recentRecovery = new Map<string, number>();
+  /** Outages (by their start) already told as part of a dark site or a failed upstream: when the
+   * cause recovers first, the rest of such an outage is not news of its own. */
+  const covered = new Map<string, number>();
+  let configWindows: MaintenanceWindow[] = fromSettings(config.alerts.maintenance, config.alerts.timezone);
+  let storedWindows: readonly MaintenanceWindow[] = [];
+  let shared = new Map<string, { state: EntityState; sinceMs: number }>();
+  let writerDownSinceMs: number | undefined;
+  let verdicts: Verdicts = { links: new Map(), devices: new Map(), sites: new Map() };
+  let lastControlMs = -Infinity;
+  let ackCursorMs = clock.now() - 7 * 86_400_000;
+  let controlFailing = false;
+  let evaluating: Promise<void> | undefined;
+  let ticker: { stop(): void } | undefined;
+
+  const write = (points: Point[]) => {
+    if (points.length > 0) sink.write(points);
+  };
+
+  const trackedFor = (kind: 'link' | 'device', item: Link | Device): Tracked => {
+    const key = `${kind}:${item.id}`;
+    let entry = tracked.get(key);
+    if (!entry) {
+      entry = {
+        kind,
+        id: item.id,
+        settings: settingsFor(config.alerts, subjectOf(config, kind, item)),
+        tracker: initialTracker(clock.now()),
+        conditions: {},
+        agentSilentRounds: 0,
+        interfacesUp: new Set(),
+        interfacesDown: new Map(),
+        outageInMaintenance: false,
+      };
+      tracked.set(key, entry);
+    }
+    return entry;
+  };
+
+  const verdictOf = (kind: EntityKind, id: string): Effective | undefined =>
+    kind === 'link' ? verdicts.links.get(id) : kind === 'device' ? verdicts.devices.get(id) : verdicts.sites.get(id);
+
+  // --- rounds ------------------------------------------------------------------------------
+
+  const playRound = (entry: Tracked, round: Round, site: string) => {
+    const { state, events } = step(entry.tracker, round, entry.settings.tracker);
+    entry.tracker = state;
+    for (const event of events) record(entry, event, site);
+  };
+
+  /** Outages and blips go to the history as they happen; notifications are decided later. */
+  const record = (entry: Tracked, event: TrackerEvent, site: string) => {
+    const tags = { site, entity_kind: entry.kind, entity: entry.id };
+    const inMaintenance = verdictOf(entry.kind, entry.id)?.state === 'maintenance';
+    switch (event.type) {
+      case 'down':
+        entry.outageStartMs = event.startMs;
+        entry.outageInMaintenance = inMaintenance;
+        entry.outageCause = event.cause;
+        write([point('outage', event.startMs, { ...tags, kind: 'outage' }, { open: 1, cause: event.cause, maintenance: inMaintenance ? 1 : 0 })]);
+        logger.info({ [entry.kind]: entry.id, since: new Date(event.startMs).toISOString(), cause: event.cause }, `${entry.kind} ${entry.id} is down`);
+        break;
+      case 'up': {
+        const rounds = event.rounds;
+        const cause = entry.outageCause ?? 'no-reply';
+        const maintenance = entry.outageInMaintenance || inMaintenance;
+        write([
+          point('outage', event.startMs, { ...tags, kind: 'outage' }, { open: 0, end_ms: event.endMs, duration_s: (event.endMs - event.startMs) / 1000, rounds, cause, maintenance: maintenance ? 1 : 0 }),
+        ]);
+        logger.info({ [entry.kind]: entry.id, durationS: (event.endMs - event.startMs) / 1000 }, `${entry.kind} ${entry.id} is up again`);
+        entry.outageStartMs = undefined;
+        entry.outageCause = undefined;
+        entry.outageInMaintenance = false;
+        break;
+      }
+      case 'blip':
+        write([
+          point('outage', event.startMs, { ...tags, kind: 'blip' }, { open: 0, end_ms: event.endMs, duration_s: (event.endMs - event.startMs) / 1000, rounds: event.rounds, cause: event.cause, maintenance: inMaintenance ? 1 : 0 }),
+        ]);
+        break;
+      case 'flapping-start':
+      case 'flapping-end':
+        logger.info({ [entry.kind]: entry.id, changes: event.type === 'flapping-start' ? event.changes : undefined }, `${entry.kind} ${entry.id} ${event.type === 'flapping-start' ? 'is flapping' : 'settled'}`);
+        break;
+      case 'first-up':
+        break;
+    }
+  };
+
+  const stepRule = (entry: Tracked, rule: ConditionRule, atMs: number, value: number | undefined) => {
+    const settings = entry.settings.rules[rule];
+    if (!settings.enabled) return;
+    const { state } = stepCondition(entry.conditions[rule] ?? initialCondition(), atMs, value, { above: settings.above, forMs: settings.for, clearAfter: entry.settings.tracker.upAfter });
+    entry.conditions[rule] = state;
+  };
+
+  const interfaceReportValid = (entry: Tracked, device: Device | undefined, atMs: number) =>
+    entry.interfaceDownAtMs !== undefined && atMs - entry.interfaceDownAtMs <= INTERFACE_REPORT_POLLS * (device?.snmp?.interval ?? config.collector.snmp.interval);
+
+  const observeIcmpRound = (link: Link, slotMs: number, results: ReadonlyMap<string, IcmpResult>) => {
+    const entry = trackedFor('link', link);
+    const measured = link.targets.map((target) => results.get(target.address)).filter((result): result is IcmpResult => result !== undefined);
+    if (measured.length === 0) return;
+    const answered = measured.flatMap((result) => (result.ok && result.received > 0 ? [result] : []));
+    const interfaceDown = interfaceReportValid(entry, link.device ? topology.devices.get(link.device) : undefined, slotMs);
+    const ok = answered.length > 0 && !interfaceDown;
+    playRound(entry, ok ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: interfaceDown ? 'interface-down' : 'no-reply' }, link.site);
+    // The link is as good as its best target: one far end that never answers is not loss.
+    const loss = ok ? Math.min(...answered.map((result) => result.lossPct)) : undefined;
+    const rtts = answered.flatMap((result) => (result.rttAvgMs !== null ? [result.rttAvgMs] : []));
+    stepRule(entry, 'loss', slotMs, loss);
+    stepRule(entry, 'rtt', slotMs, ok && rtts.length > 0 ? Math.min(...rtts) : undefined);
+  };
+
+  const observeDevicePing = (device: Device, slotMs: number, result: IcmpResult) => {
+    const entry = trackedFor('device', device);
+    playRound(entry, result.ok && result.received > 0 ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: 'silent' }, device.site);
+  };
+
+  const observeSnmp = (observation: Extract<Observation, { kind: 'snmp-poll' }>) => {
+    const { device, links, slotMs, result } = observation;
+    const entry = trackedFor('device', device);
+    if (!result.ok) {
+      if (observation.address === undefined) return;
+      const addressUp = observation.address.ok && observation.address.received > 0;
+      if (addressUp) {
+        entry.agentSilentRounds += 1;
+        entry.agentSilentSinceMs ??= slotMs;
+      }
+      playRound(entry, addressUp ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: 'silent' }, device.site);
+      // Interface-only links cannot be judged while the device does not answer.
+      return;
+    }
+    entry.agentSilentRounds = 0;
+    entry.agentSilentSinceMs = undefined;
+    playRound(entry, { atMs: slotMs, ok: true }, device.site);
+
+    const byName = new Map(result.interfaces.map((iface) => [iface.name, iface]));
+    for (const link of links) {
+      if (!link.interface) continue;
+      const iface = byName.get(link.interface);
+      if (!iface) continue;
+      const linkEntry = trackedFor('link', link);
+      const down = iface.adminStatus === 'up' && iface.operStatus !== 'up';
+      linkEntry.interfaceDownAtMs = down ? slotMs : undefined;
+      if (link.targets.length === 0) playRound(linkEntry, down ? { atMs: slotMs, ok: false, cause: 'interface-down' } : { atMs: slotMs, ok: true }, link.site);
+    }
+    if (entry.settings.rules.interfaceDown.enabled && entry.settings.rules.interfaceDown.scope === 'watched') {
+      const carried = new Set(links.map((link) => link.interface));
+      for (const iface of result.interfaces) {
+        if (carried.has(iface.name)) continue;
+        if (iface.operStatus === 'up') {
+          entry.interfacesUp.add(iface.name);
+          entry.interfacesDown.delete(iface.name);
+        } else if (iface.adminStatus === 'up' && entry.interfacesUp.has(iface.name) && !entry.interfacesDown.has(iface.name)) {
+          entry.interfacesDown.set(iface.name, slotMs);
+        } else if (iface.adminStatus !== 'up') {
+          entry.interfacesDown.delete(iface.name);
+          entry.interfacesUp.delete(iface.name);
+        }
+      }
+    }
+    const rates = observation.rates;
+    if (!rates) return;
+    for (const link of links) {
+      if (!link.interface) continue;
+      const rate = rates.interfaces.find((candidate) => candidate.name === link.interface);
+      if (!rate?.ok) continue;
+      const linkEntry = trackedFor('link', link);
+      if (link.capacity) {
+        const percent = Math.max((rate.inBps / (link.capacity.downMbps * 1e6)) * 100, (rate.outBps / (link.capacity.upMbps * 1e6)) * 100);
+        stepRule(linkEntry, 'utilisation', slotMs, percent);
+      }
+      if (rate.inErrorsPs !== undefined || rate.outErrorsPs !== undefined) stepRule(linkEntry, 'interfaceErrors', slotMs, (rate.inErrorsPs ?? 0) + (rate.outErrorsPs ?? 0));
+    }
+    if (rates.continuity.kind === 'rebooted') void oneShot(device, slotMs, 'reboot');
+  };
+
+  const oneShot = async (device: Device, atMs: number, kind: 'reboot') => {
+    const entry = trackedFor('device', device);
+    const rule = entry.settings.rules.reboot;
+    const site = topology.sites.get(device.site);
+    if (!rule.enabled || !site) return;
+    const quietSince = recentRecovery.get(device.site);
+    const siteTroubled = [...open.values()].some((alert) => alert.siteId === device.site && (alert.kind === 'site-dark' || alert.deviceId === device.id));
+    if (siteTroubled || (quietSince !== undefined && atMs - quietSince < REBOOT_QUIET_MS)) return;
+    if (verdictOf('device', device.id)?.state === 'maintenance') return;
+    const key = problemKey(kind, 'device', device.id);
+    const alertId = alertIdOf(key, atMs);
+    await publish({ key, kind, severity: rule.severity, entityKind: 'device', entity: device.id, siteId: site.id, deviceId: device.id, startedMs: atMs, alertId, acknowledged: false }, 'event', atMs);
+  };
+
+  // --- deciding ------------------------------------------------------------------------------
+
+  const windowsNow = (now: number) => [...configWindows, ...storedWindows].filter((window) => isActive(window, now, config.alerts.timezone));
+
+  const ownView = (kind: 'link' | 'device', id: string): OwnView | undefined => {
+    const entry = tracked.get(`${kind}:${id}`);
+    if (!entry) {
+      const external = kind === 'link' ? shared.get(id) : undefined;
+      if (!external) return undefined;
+      const health = external.state === 'unknown' ? 'unknown' : external.state === 'down' || external.state === 'unreachable' ? 'down' : 'up';
+      return { health, failing: health === 'down', sinceMs: external.sinceMs };
+    }
+    const t = entry.tracker;
+    const silent = entry.agentSilentRounds >= entry.settings.tracker.downAfter ? 'agent-silent' : undefined;
+    const breached = (Object.keys(entry.conditions) as ConditionRule[]).find((rule) => entry.conditions[rule]?.breached);
+    return { health: t.health, failing: failing(t), sinceMs: t.sinceMs, cause: t.cause, degradedBy: silent ?? breached };
+  };
+
+  const recordStates = (now: number) => {
+    const points: Point[] = [];
+    const visit = (kind: EntityKind, id: string, site: string, verdict: Effective) => {
+      const key = `${kind}:${id}`;
+      const before = lastStates.get(key);
+      if (before && before.state === verdict.state && before.cause === verdict.cause) return;
+      if (!before && verdict.state === 'unknown') return;
+      lastStates.set(key, { state: verdict.state, cause: verdict.cause });
+      const entry = tracked.get(key);
+      points.push(
+        point('entity_state', now, { site, entity_kind: kind, entity: id }, {
+          state: verdict.state,
+          previous: before?.state ?? 'unknown',
+          cause: verdict.cause,
+          since_ms: verdict.sinceMs,
+          flapping: entry?.tracker.flapping ? 1 : 0,
+          message: `${kind} ${id}: ${before?.state ?? 'unknown'} → ${verdict.state}${verdict.cause ? ` (${verdict.cause})` : ''}`,
+        }),
+      );
+      // The outage's record carries the cause it ended with: `upstream:…` when it was not its own.
+      if (entry && (verdict.state === 'unreachable' || verdict.state === 'down') && verdict.cause) entry.outageCause = verdict.cause;
+      if (entry && verdict.state === 'maintenance' && entry.outageStartMs !== undefined) entry.outageInMaintenance = true;
+    };
+    for (const [id, verdict] of verdicts.links) visit('link', id, topology.links.get(id)!.site, verdict);
+    for (const [id, verdict] of verdicts.devices) visit('device', id, topology.devices.get(id)!.site, verdict);
+    for (const [id, verdict] of verdicts.sites) {
+      visit('site', id, id, verdict);
+      const tags = { site: id, entity_kind: 'site', entity: id, kind: 'outage' };
+      const openSince = siteOutages.get(id);
+      if (verdict.state === 'down' && openSince === undefined) {
+        siteOutages.set(id, verdict.sinceMs);
+        points.push(point('outage', verdict.sinceMs, tags, { open: 1, cause: verdict.cause }));
+      } else if (verdict.state !== 'down' && openSince !== undefined) {
+        siteOutages.delete(id);
+        const endMs = siteRecoveryMs(id, now);
+        points.push(point('outage', openSince, tags, { open: 0, end_ms: endMs, duration_s: (endMs - openSince) / 1000, cause: 'site-dark' }));
+      }
+    }
+    write(points);
+  };
+
+  /** A dark site is back at the first good round of any of its links or devices. */
+  const siteRecoveryMs = (siteId: string, now: number) => {
+    const members = [...(topology.linksOf.get(siteId) ?? []).map((link) => `link:${link.id}`), ...(topology.devicesOf.get(siteId) ?? []).map((device) => `device:${device.id}`)];
+    const backAt = members.flatMap((key) => {
+      const t = tracked.get(key)?.tracker;
+      return t && t.last?.ok ? [t.goodStartMs ?? t.sinceMs] : [];
+    });
+    return backAt.length > 0 ? Math.min(...backAt) : now;
+  };
+
+  const noteCovered = () => {
+    for (const [key, entry] of tracked) {
+      if (entry.tracker.health !== 'down') {
+        covered.delete(key);
+        continue;
+      }
+      const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
+      const verdict = verdictOf(entry.kind, entry.id);
+      if (!item || !verdict) continue;
+      if (verdict.state === 'unreachable' || verdicts.sites.get(item.site)?.dark) covered.set(key, entry.tracker.sinceMs);
+    }
+  };
+
+  const ancestorsUndecided = (link: Link): boolean => {
+    const seen = new Set<string>();
+    for (let up = link.upstream; up !== undefined && !seen.has(up); up = topology.links.get(up)?.upstream) {
+      seen.add(up);
+      const view = ownView('link', up);
+      const state = verdicts.links.get(up)?.state;
+      if (view?.failing && state !== 'down' && state !== 'unreachable') return true;
+    }
+    return false;
+  };
+  const siteMayGoDark = (siteId: string): boolean => {
+    const seen = new Set<string>();
+    for (let id: string | undefined = siteId; id !== undefined && !seen.has(id); id = topology.sites.get(id)?.parent) {
+      seen.add(id);
+      if (verdicts.sites.get(id)?.mayGoDark) return true;
+    }
+    return false;
+  };
+
+  const candidates = (now: number): Candidate[] => {
+    const list: Candidate[] = [];
+    const alerts = config.alerts;
+    for (const [id, verdict] of verdicts.sites) {
+      if (!verdict.dark || !alerts.rules.siteDark.enabled) continue;
+      const site = topology.sites.get(id)!;
+      const affected = new Set([...(topology.childSitesOf.get(id) ?? []), ...(topology.linksOf.get(id) ?? []).flatMap((link) => topology.affectedBy.get(link.id) ?? [])]);
+      affected.delete(id);
+      const severity = settingsFor(alerts, subjectOf(config, 'site', site)).rules.siteDark.severity;
+      list.push({ key: problemKey('site-dark', 'site', id), kind: 'site-dark', severity, entityKind: 'site', entity: id, siteId: id, startedMs: verdict.sinceMs, affected: [...affected].sort(), held: false });
+    }
+    for (const entry of tracked.values()) {
+      const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
+      if (!item) continue;
+      const verdict = verdictOf(entry.kind, entry.id);
+      if (!verdict || verdict.state === 'maintenance') continue;
+      const siteVerdict = verdicts.sites.get(item.site);
+      const siteIsDark = siteVerdict?.dark === true;
+      const rules = entry.settings.rules;
+      const base = { entityKind: entry.kind, entity: entry.id, siteId: item.site, linkId: entry.kind === 'link' ? entry.id : undefined, deviceId: entry.kind === 'device' ? entry.id : undefined };
+      if (entry.tracker.flapping && rules.flapping.enabled) {
+        list.push({ ...base, key: problemKey('flapping', entry.kind, entry.id), kind: 'flapping', severity: rules.flapping.severity, startedMs: entry.tracker.flappingSinceMs ?? now, held: false });
+        continue;
+      }
+      const alreadyTold = covered.get(`${entry.kind}:${entry.id}`) === entry.tracker.sinceMs;
+      if (verdict.state === 'down' && !siteIsDark && !alreadyTold) {
+        if (entry.kind === 'link' && rules.linkDown.enabled) {
+          const link = item as Link;
+          const affected = topology.affectedBy.get(link.id) ?? [];
+          const kind: AlertKind = affected.length > 0 ? 'upstream-down' : 'link-down';
+          list.push({ ...base, key: problemKey(kind, 'link', link.id), kind, severity: rules.linkDown.severity, startedMs: verdict.sinceMs, affected, held: siteMayGoDark(link.site) || ancestorsUndecided(link) });
+        } else if (entry.kind === 'device' && rules.deviceDown.enabled) {
+          list.push({ ...base, key: problemKey('device-down', 'device', entry.id), kind: 'device-down', severity: rules.deviceDown.severity, startedMs: verdict.sinceMs, held: siteMayGoDark(item.site) });
+        }
+      }
+      if (verdict.state === 'down' || verdict.state === 'unreachable') continue;
+      if (entry.kind === 'device' && verdict.cause === 'agent-silent' && rules.agentSilent.enabled) {
+        list.push({ ...base, key: problemKey('agent-silent', 'device', entry.id), kind: 'agent-silent', severity: rules.agentSilent.severity, startedMs: entry.agentSilentSinceMs ?? now, held: false });
+      }
+      for (const rule of Object.keys(entry.conditions) as ConditionRule[]) {
+        const condition = entry.conditions[rule]!;
+        if (!condition.breached || !rules[rule].enabled) continue;
+        const kind = conditionKind[rule];
+        list.push({
+          ...base,
+          key: problemKey(kind, entry.kind, entry.id),
+          kind,
+          severity: rules[rule].severity,
+          startedMs: condition.overSinceMs ?? now,
+          measured: { value: condition.last ?? condition.peak ?? 0, threshold: rules[rule].above, unit: conditionUnit[rule] },
+          held: false,
+        });
+      }
+      for (const [name, sinceMs] of entry.interfacesDown) {
+        list.push({ ...base, entity: `${entry.id}/${name}`, key: problemKey('interface-down', 'device', `${entry.id}/${name}`), kind: 'interface-down', severity: rules.interfaceDown.severity, interface: name, startedMs: sinceMs, held: false });
+      }
+    }
+    const write = config.alerts.rules.collectorWrite;
+    if (write.enabled && writerDownSinceMs !== undefined && now - writerDownSinceMs >= write.for) {
+      list.push({ key: problemKey('collector-write', 'collector', 'collector'), kind: 'collector-write', severity: write.severity, entityKind: 'collector', entity: 'collector', startedMs: writerDownSinceMs, held: false });
+    }
+    return list;
+  };
+
+  /** Whether an open alert's problem is still there, judged on its own subject (not on the
+   * current verdict: a link reported down stays open when its upstream fails later). */
+  const stillOpen = (alert: OpenAlert, now: number): { open: true } | { open: false; endedMs: number; settledState?: 'up' | 'down' } => {
+    const entry = alert.entityKind === 'link' || alert.entityKind === 'device' ? tracked.get(`${alert.entityKind}:${alert.entity}`) : undefined;
+    const gone = { open: false as const, endedMs: now };
+    switch (alert.kind) {
+      case 'link-down':
+      case 'upstream-down':
+      case 'device-down':
+        if (!entry) return alert.entityKind === 'link' && shared.has(alert.entity) ? { open: true } : gone;
+        return entry.tracker.health === 'down' ? { open: true } : { open: false, endedMs: entry.tracker.sinceMs };
+      case 'site-dark': {
+        const verdict = verdicts.sites.get(alert.entity);
+        if (!verdict) return gone;
+        return verdict.dark || verdict.state === 'maintenance' ? { open: true } : { open: false, endedMs: siteRecoveryMs(alert.entity, now) };
+      }
+      case 'flapping': {
+        const flapping = entry;
+        if (!flapping) return gone;
+        return flapping.tracker.flapping ? { open: true } : { open: false, endedMs: now, settledState: flapping.tracker.health === 'down' ? 'down' : 'up' };
+      }
+      case 'agent-silent':
+        return entry && (entry.agentSilentRounds > 0 || entry.tracker.health === 'down') ? { open: true } : gone;
+      case 'loss':
+      case 'rtt':
+      case 'utilisation':
+      case 'interface-errors': {
+        const rule = (Object.keys(conditionKind) as ConditionRule[]).find((name) => conditionKind[name] === alert.kind)!;
+        return entry?.conditions[rule]?.breached ? { open: true } : gone;
+      }
+      case 'interface-down': {
+        const [device, name] = alert.entity.split('/') as [string, string];
+        return tracked.get(`device:${device}`)?.interfacesDown.has(name) ? { open: true } : gone;
+      }
+      case 'collector-write':
+        return writerDownSinceMs !== undefined ? { open: true } : gone;
+      case 'reboot':
+      case 'test':
+        return gone;
+    }
+  };
+
+  const notificationOf = (alert: OpenAlert, event: NotificationEvent, atMs: number, extra: Partial<Notification> = {}): Notification => {
+    const site = alert.siteId ? topology.sites.get(alert.siteId) : undefined;
+    const link = alert.linkId ? topology.links.get(alert.linkId) : undefined;
+    const device = alert.deviceId ? topology.devices.get(alert.deviceId) : undefined;
+    const upstreamLink = link?.upstream ? topology.links.get(link.upstream) : undefined;
+    const siteName = (id: string) => ({ id, name: topology.sites.get(id)?.name ?? id });
+    return {
+      id: `${alert.alertId}:${event}`,
+      alertId: alert.alertId,
+      event,
+      kind: alert.kind,
+      severity: alert.severity,
+      atMs,
+      startedMs: alert.startedMs,
+      site: site ? siteInfo(site) : undefined,
+      link: link ? linkInfo(link) : undefined,
+      device: device ? deviceInfo(device) : undefined,
+      interface: alert.interface,
+      upstream: upstreamLink ? { link: linkInfo(upstreamLink) } : undefined,
+      affectedSites: alert.affected?.map(siteName),
+      measured: alert.measured,
+      ...extra,
+    };
+  };
+
+  const publish = async (alert: OpenAlert, event: NotificationEvent, atMs: number, extra: Partial<Notification> = {}) => {
+    const notification = notificationOf(alert, event, atMs, extra);
+    write([
+      point('alert', atMs, { alert_id: alert.alertId, kind: alert.kind, severity: alert.severity, site: alert.siteId }, {
+        event: event === 'event' ? 'firing' : event,
+        entity_kind: alert.entityKind,
+        entity: alert.entity,
+        started_ms: alert.startedMs,
+        ended_ms: notification.endedMs,
+        duration_s: notification.endedMs !== undefined ? (notification.endedMs - alert.startedMs) / 1000 : undefined,
+        affected: alert.affected && alert.affected.length > 0 ? JSON.stringify(alert.affected) : undefined,
+        summary: summaryOf(notification),
+        notification_id: notification.id,
+      }),
+    ]);
+    try {
+      await notifier.publish(notification);
+    } catch (error) {
+      logger.error({ err: error, alert: alert.alertId }, 'could not store a notification in the outbox');
+    }
+  };
+
+  const evaluateNow = async () => {
+    const now = clock.now();
+    await readControl(now);
+    const active = windowsNow(now);
+    const maintenance = (kind: EntityKind, id: string) => {
+      if (active.length === 0) return undefined;
+      const item = kind === 'site' ? topology.sites.get(id) : kind === 'link' ? topology.links.get(id) : topology.devices.get(id);
+      if (!item) return undefined;
+      return activeFor(active, subjectOf(config, kind, item), now, config.alerts.timezone)?.id;
+    };
+    verdicts = decide({ topology, own: ownView, maintenance });
+    recordStates(now);
+    noteCovered();
+
+    const seen = new Set<string>();
+    const grouping = config.alerts.grouping;
+    const holdLimit = grouping + 2 * config.collector.icmp.interval;
+    for (const candidate of candidates(now)) {
+      seen.add(candidate.key);
+      if (open.has(candidate.key)) continue;
+      const firstSeen = pending.get(candidate.key) ?? now;
+      pending.set(candidate.key, firstSeen);
+      const waited = now - firstSeen;
+      if (waited < grouping || (candidate.held && waited < holdLimit)) continue;
+      pending.delete(candidate.key);
+      const { held: _held, ...fields } = candidate;
+      const alert: OpenAlert = { ...fields, alertId: alertIdOf(candidate.key, candidate.startedMs), acknowledged: false };
+      open.set(candidate.key, alert);
+      await publish(alert, 'firing', now);
+    }
+    for (const key of pending.keys()) if (!seen.has(key)) pending.delete(key);
+
+    for (const [key, alert] of open) {
+      const status = stillOpen(alert, now);
+      if (status.open) continue;
+      open.delete(key);
+      if (alert.siteId && (alert.kind === 'site-dark' || alert.kind === 'device-down' || alert.kind === 'link-down')) recentRecovery.set(alert.siteId, now);
+      await publish(alert, 'resolved', now, { endedMs: status.endedMs, settledState: status.settledState });
+      // Flapping that ends in an outage: the settled message said so; its recovery is still owed.
+      if (alert.kind === 'flapping' && status.settledState === 'down' && alert.linkId) {
+        const linkKey = problemKey('link-down', 'link', alert.linkId);
+        const verdict = verdicts.links.get(alert.linkId);
+        if (!open.has(linkKey) && verdict?.state === 'down') {
+          open.set(linkKey, { ...alert, key: linkKey, kind: 'link-down', alertId: alertIdOf(linkKey, verdict.sinceMs), startedMs: verdict.sinceMs });
+        }
+      }
+    }
+    await notifier.tick(now);
+  };
+
+  const readControl = async (now: number) => {
+    if (!control || now - lastControlMs < controlEveryMs) return;
+    lastControlMs = now;
+    try {
+      storedWindows = await control.maintenanceWindows();
+      const acks = await control.acknowledgements(ackCursorMs);
+      const byId = new Map([...open.values()].map((alert) => [alert.alertId, alert]));
+      for (const ack of acks) {
+        ackCursorMs = Math.max(ackCursorMs, ack.atMs - controlEveryMs);
+        const alert = byId.get(ack.alertId);
+        if (!alert || alert.acknowledged) continue;
+        alert.acknowledged = true;
+        notifier.acknowledge(alert.alertId, ack.atMs);
+        logger.info({ alert: alert.alertId }, `alert ${alert.alertId} acknowledged`);
+      }
+      if (control.sharedLinkStates) {
+        const foreign = config.links.filter((link) => !inShard(link.site, options.shard)).map((link) => link.id);
+        if (foreign.length > 0) shared = new Map(await control.sharedLinkStates(foreign));
+      }
+      if (controlFailing) logger.info({}, 'alert control data readable again');
+      controlFailing = false;
+    } catch (error) {
+      if (!controlFailing) logger.warn({ err: error }, 'could not read acknowledgements and maintenance windows from InfluxDB; using the last known ones');
+      controlFailing = true;
+    }
+  };
+
+  const restore = async () => {
+    if (!control) return;
+    let restored: RestoredState;
+    try {
+      restored = await control.restore();
+    } catch (error) {
+      logger.warn({ err: error }, 'could not read the last recorded alert state; starting from unknown (an ongoing outage will be notified again)');
+      return;
+    }
+    for (const entity of restored.entities) {
+      lastStates.set(`${entity.kind}:${entity.id}`, { state: entity.state, cause: entity.cause });
+      if (entity.kind === 'site') {
+        if (entity.state === 'down') siteOutages.set(entity.id, entity.sinceMs);
+        continue;
+      }
+      const item = entity.kind === 'link' ? topology.links.get(entity.id) : topology.devices.get(entity.id);
+      if (!item) continue;
+      const entry = trackedFor(entity.kind, item);
+      const down = entity.state === 'down' || entity.state === 'unreachable';
+      // A subject under maintenance or unknown starts afresh: the next rounds decide it.
+      if (!down && entity.state !== 'up' && entity.state !== 'degraded') continue;
+      entry.tracker = restoredTracker(down ? 'down' : 'up', entity.sinceMs, entry.settings.tracker, down ? ((entity.cause as FailureCause | undefined) ?? 'no-reply') : undefined);
+      if (down) {
+        entry.outageStartMs = entity.sinceMs;
+        entry.outageCause = entity.cause;
+      }
+    }
+    for (const alert of restored.alerts) {
+      const key = problemKey(alert.kind, alert.entityKind, alert.entity);
+      const deviceId = alert.entityKind === 'device' ? alert.entity.split('/')[0] : undefined;
+      const site = alert.entityKind === 'site' ? alert.entity : alert.entityKind === 'link' ? topology.links.get(alert.entity)?.site : deviceId ? topology.devices.get(deviceId)?.site : undefined;
+      open.set(key, {
+        key,
+        alertId: alert.alertId,
+        kind: alert.kind,
+        severity: alert.severity,
+        entityKind: alert.entityKind,
+        entity: alert.entity,
+        siteId: site,
+        linkId: alert.entityKind === 'link' ? alert.entity : undefined,
+        deviceId,
+        interface: alert.kind === 'interface-down' ? alert.entity.split('/')[1] : undefined,
+        startedMs: alert.startedMs,
+        affected: alert.affected,
+        acknowledged: alert.acknowledged ?? false,
+      });
+      if (alert.acknowledged) notifier.acknowledge(alert.alertId, clock.now());
+    }
+    logger.info({ entities: restored.entities.length, openAlerts: restored.alerts.length }, 'alert state restored');
+  };
+
+  return {
+    observe(observation) {
+      switch (observation.kind) {
+        case 'icmp-round':
+          observeIcmpRound(observation.link, observation.slotMs, observation.results);
+          break;
+        case 'device-ping':
+          observeDevicePing(observation.device, observation.slotMs, observation.result);
+          break;
+        case 'snmp-poll':
+          observeSnmp(observation);
+          break;
+      }
+    },
+    async start(ticks) {
+      await restore();
+      ticker = ticks.start(() => {
+        void this.evaluate();
+      });
+    },
+    reload(next) {
+      config = next;
+      topology = buildTopology(next);
+      configWindows = fromSettings(next.alerts.maintenance, next.alerts.timezone);
+      for (const [key, entry] of tracked) {
+        const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
+        if (!item) tracked.delete(key);
+        else entry.settings = settingsFor(next.alerts, subjectOf(next, entry.kind, item));
+      }
+    },
+    evaluate() {
+      // One evaluation at a time: a slow outbox write must not let two decide the same alert.
+      if (evaluating) return evaluating;
+      evaluating = evaluateNow()
+        .catch((error: unknown) => logger.error({ err: error }, 'alert evaluation failed'))
+        .finally(() => {
+          evaluating = undefined;
+        });
+      return evaluating;
+    },
+    writerHealth(ok) {
+      if (ok) writerDownSinceMs = undefined;
+      else writerDownSinceMs ??= clock.now();
+    },
+    trap(event) {
+      const device = topology.devices.get(event.device);
+      if (!device) return;
+      if (event.kind === 'cold-start' || event.kind === 'warm-start') {
+        if (event.kind === 'cold-start') void oneShot(device, event.atMs, 'reboot');
+        return;
+      }
+      for (const link of config.links) {
+        if (link.device !== device.id || link.interface !== event.interface) continue;
+        const entry = trackedFor('link', link);
+        entry.interfaceDownAtMs = event.kind === 'link-down' ? event.atMs : undefined;
+        if (link.targets.length === 0) playRound(entry, event.kind === 'link-down' ? { atMs: event.atMs, ok: false, cause: 'interface-down' } : { atMs: event.atMs, ok: true }, link.site);
+      }
+    },
+    states: () => ({ links: verdicts.links, devices: verdicts.devices, sites: verdicts.sites }),
+    openAlerts: () =>
+      [...open.values()].map((alert) => ({ alertId: alert.alertId, kind: alert.kind, severity: alert.severity, entityKind: alert.entityKind, entity: alert.entity, startedMs: alert.startedMs, acknowledged: alert.acknowledged })),
+    async stop() {
+      ticker?.stop();
+      await evaluating;
+    },
+  };
+}
+
+/** One line for the `alert` record; the messages themselves are rendered by the notifier. */
+function summaryOf(notification: Notification): string {
+  const where = notification.link?.id ?? notification.device?.id ?? notification.site?.id ?? 'collector';
+  const affected = notification.affectedSites?.length ? ` (${notification.affectedSites.length} sites affected)` : '';
+  return `${notification.event}: ${notification.kind} ${where}${affected}`;
+}
+

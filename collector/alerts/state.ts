@@ -1,0 +1,171 @@
+// The state machine of one link or device, pure: round results and time in, state and events
+// out. It decides only the subject's own health (up, down, flapping); what that means for the
+// site and for notifications (dependencies, maintenance, grouping) is decided above it.
+
+export interface TrackerSettings {
+  /** Consecutive failed rounds before `down`. */
+  downAfter: number;
+  /** Consecutive good rounds before `up` again. */
+  upAfter: number;
+  flapping: { window: number; changes: number; settleAfter: number };
+}
+
+/** Why a round failed, as stored in `cause` fields. */
+export type FailureCause = 'no-reply' | 'interface-down' | 'silent';
+
+export type Round = { atMs: number; ok: true } | { atMs: number; ok: false; cause: FailureCause };
+
+export type Health = 'unknown' | 'up' | 'down';
+
+export interface TrackerState {
+  health: Health;
+  /** When `health` began: a down state is backdated to its first failed round, an up state to
+   * the first good round after the outage. */
+  sinceMs: number;
+  cause?: FailureCause;
+  failStreak: number;
+  goodStreak: number;
+  /** The first round of the current run of failures / good rounds. */
+  failStartMs?: number;
+  goodStartMs?: number;
+  /** The last round, and when the raw result last changed between failed and good. */
+  last?: Round;
+  /** Times of changes between failed and good rounds still inside the flapping window. */
+  changes: readonly number[];
+  lastChangeMs?: number;
+  flapping: boolean;
+  flappingSinceMs?: number;
+}
+
+export type TrackerEvent =
+  /** Decided down at the downAfter-th failed round; the outage started at `startMs`. */
+  | { type: 'down'; atMs: number; startMs: number; cause: FailureCause }
+  /** Decided up at the upAfter-th good round; the outage ended at `endMs` (its first good round). */
+  | { type: 'up'; atMs: number; startMs: number; endMs: number; rounds: number }
+  /** The first answer of a subject never decided before. */
+  | { type: 'first-up'; atMs: number }
+  /** Failures shorter than downAfter rounds: recorded, never notified. */
+  | { type: 'blip'; atMs: number; startMs: number; endMs: number; rounds: number; cause: FailureCause }
+  | { type: 'flapping-start'; atMs: number; changes: number }
+  | { type: 'flapping-end'; atMs: number; health: Health };
+
+export const initialTracker = (atMs: number): TrackerState => ({ health: 'unknown', sinceMs: atMs, failStreak: 0, goodStreak: 0, changes: [], flapping: false });
+
+/** A tracker restored from the last recorded state, so a restart neither repeats nor forgets an
+ * outage: a subject that was down must show upAfter good rounds before it is up again. */
+export function restoredTracker(health: Health, sinceMs: number, settings: TrackerSettings, cause?: FailureCause): TrackerState {
+  if (health === 'down') return { ...initialTracker(sinceMs), health, cause, failStreak: settings.downAfter, failStartMs: sinceMs };
+  return { ...initialTracker(sinceMs), health };
+}
+
+export interface StepResult {
+  state: TrackerState;
+  events: TrackerEvent[];
+}
+
+export function step(state: TrackerState, round: Round, settings: TrackerSettings): StepResult {
+  const events: TrackerEvent[] = [];
+  const previous = state.last;
+  let next: TrackerState = { ...state, last: round };
+
+  // Flapping is judged on raw results: every change counts, even inside one undecided outage.
+  if (previous && previous.ok !== round.ok) {
+    const since = round.atMs - settings.flapping.window;
+    next.changes = [...state.changes.filter((at) => at > since), round.atMs];
+    next.lastChangeMs = round.atMs;
+  } else {
+    next.changes = state.changes.filter((at) => at > round.atMs - settings.flapping.window);
+  }
+
+  if (round.ok) {
+    const goodStartMs = state.goodStreak === 0 ? round.atMs : state.goodStartMs!;
+    next = { ...next, goodStreak: state.goodStreak + 1, goodStartMs };
+    if (state.failStreak > 0 && state.health !== 'down') {
+      events.push({ type: 'blip', atMs: round.atMs, startMs: state.failStartMs!, endMs: round.atMs, rounds: state.failStreak, cause: state.cause ?? 'no-reply' });
+    }
+    if (state.health === 'down') {
+      if (next.goodStreak >= settings.upAfter) {
+        events.push({ type: 'up', atMs: round.atMs, startMs: state.sinceMs, endMs: goodStartMs, rounds: state.failStreak });
+        next = { ...next, health: 'up', sinceMs: goodStartMs, cause: undefined, failStreak: 0, failStartMs: undefined };
+      }
+      // Until then the outage goes on: its failed-round count is kept for the record.
+    } else {
+      if (state.health === 'unknown') events.push({ type: 'first-up', atMs: round.atMs });
+      next = { ...next, health: 'up', sinceMs: state.health === 'up' ? state.sinceMs : round.atMs, cause: undefined, failStreak: 0, failStartMs: undefined };
+    }
+  } else {
+    const inOutage = state.health === 'down';
+    // A good run shorter than upAfter inside an outage does not end it: the count goes on.
+    const failStreak = inOutage ? state.failStreak + 1 : state.goodStreak > 0 || state.failStreak === 0 ? 1 : state.failStreak + 1;
+    const failStartMs = inOutage ? state.failStartMs ?? state.sinceMs : failStreak === 1 ? round.atMs : state.failStartMs!;
+    next = { ...next, failStreak, failStartMs, goodStreak: 0, goodStartMs: undefined, cause: inOutage ? state.cause : round.cause };
+    if (!inOutage && failStreak >= settings.downAfter) {
+      events.push({ type: 'down', atMs: round.atMs, startMs: failStartMs, cause: round.cause });
+      next = { ...next, health: 'down', sinceMs: failStartMs, cause: round.cause };
+    }
+  }
+
+  const changed = previous !== undefined && previous.ok !== round.ok;
+  if (!next.flapping && changed && next.changes.length > settings.flapping.changes) {
+    next = { ...next, flapping: true, flappingSinceMs: next.changes[0] };
+    events.push({ type: 'flapping-start', atMs: round.atMs, changes: next.changes.length });
+  } else if (next.flapping) {
+    if (round.atMs - (next.lastChangeMs ?? round.atMs) >= settings.flapping.settleAfter) {
+      // Settled: the old changes are spent, so it takes a new burst to call it flapping again.
+      next = { ...next, flapping: false, flappingSinceMs: undefined, changes: [] };
+      events.push({ type: 'flapping-end', atMs: round.atMs, health: next.health });
+    }
+  }
+  return { state: next, events };
+}
+
+/** Whether the subject's latest round failed, or it is down: a sign that something above it
+ * may be going down too. */
+export const failing = (state: TrackerState): boolean => state.health === 'down' || (state.last !== undefined && !state.last.ok);
+
+// ---------------------------------------------------------------------------------------------
+// Threshold conditions (loss, latency, utilisation, errors): true for `forMs` → breached; false
+// for `clearAfter` consecutive rounds → cleared. Rounds with no measure (a failed round: loss
+// is the outage's business) leave the condition as it is.
+// ---------------------------------------------------------------------------------------------
+
+export interface ConditionSettings {
+  above: number;
+  forMs: number;
+  clearAfter: number;
+}
+
+export interface ConditionState {
+  breached: boolean;
+  /** First round of the current run over the threshold. */
+  overSinceMs?: number;
+  underStreak: number;
+  /** The worst value of the current run, for the message. */
+  peak?: number;
+  last?: number;
+}
+
+export type ConditionEvent =
+  | { type: 'breached'; atMs: number; startMs: number; value: number }
+  | { type: 'cleared'; atMs: number; startMs: number; value: number };
+
+export const initialCondition = (): ConditionState => ({ breached: false, underStreak: 0 });
+
+export function stepCondition(state: ConditionState, atMs: number, value: number | undefined, settings: ConditionSettings): { state: ConditionState; event?: ConditionEvent } {
+  if (value === undefined || Number.isNaN(value)) return { state };
+  if (value > settings.above) {
+    const overSinceMs = state.overSinceMs ?? atMs;
+    const peak = Math.max(state.peak ?? value, value);
+    const next: ConditionState = { ...state, overSinceMs, underStreak: 0, peak, last: value };
+    if (!state.breached && atMs - overSinceMs >= settings.forMs) {
+      return { state: { ...next, breached: true }, event: { type: 'breached', atMs, startMs: overSinceMs, value } };
+    }
+    return { state: next };
+  }
+  if (!state.breached) return { state: { breached: false, underStreak: 0, last: value } };
+  const underStreak = state.underStreak + 1;
+  if (underStreak >= settings.clearAfter) {
+    return { state: { breached: false, underStreak: 0, last: value }, event: { type: 'cleared', atMs, startMs: state.overSinceMs!, value } };
+  }
+  return { state: { ...state, underStreak, last: value } };
+}

@@ -1,0 +1,224 @@
+import type { Config, Device, Link, Site } from '../../config/schema.ts';
+import type { EntityKind, EntityState } from './model.ts';
+
+// From each subject's own health to what it means: a link failing behind a failed upstream is
+// `unreachable`, not `down`; a site whose links and devices all fail is dark. Pure: the engine
+// passes what it knows, this decides.
+
+export interface Topology {
+  sites: ReadonlyMap<string, Site>;
+  links: ReadonlyMap<string, Link>;
+  devices: ReadonlyMap<string, Device>;
+  linksOf: ReadonlyMap<string, readonly Link[]>;
+  devicesOf: ReadonlyMap<string, readonly Device[]>;
+  /** Sites cut off when a link fails: the sites of every link behind it (by `upstream`), and
+   * the sites behind its site when it is the site's only way out. */
+  affectedBy: ReadonlyMap<string, readonly string[]>;
+  /** Sites whose parent chain passes through a site. */
+  childSitesOf: ReadonlyMap<string, readonly string[]>;
+}
+
+export function buildTopology(config: Pick<Config, 'sites' | 'links' | 'devices'>): Topology {
+  const group = <T extends { site: string }>(items: readonly T[]) => {
+    const map = new Map<string, T[]>();
+    for (const item of items) map.set(item.site, [...(map.get(item.site) ?? []), item]);
+    return map;
+  };
+  const links = new Map(config.links.map((link) => [link.id, link]));
+  const behind = new Map<string, Set<string>>();
+  for (const link of config.links) {
+    // Walk up the chain: every ancestor cuts this link's site off.
+    const seen = new Set<string>();
+    for (let up = link.upstream; up !== undefined && !seen.has(up); up = links.get(up)?.upstream) {
+      seen.add(up);
+      const set = behind.get(up) ?? new Set<string>();
+      set.add(link.site);
+      behind.set(up, set);
+    }
+  }
+  const sites = new Map(config.sites.map((site) => [site.id, site]));
+  const children = new Map<string, Set<string>>();
+  for (const site of config.sites) {
+    const seen = new Set<string>();
+    for (let parent = site.parent; parent !== undefined && !seen.has(parent); parent = sites.get(parent)?.parent) {
+      seen.add(parent);
+      const set = children.get(parent) ?? new Set<string>();
+      set.add(site.id);
+      children.set(parent, set);
+    }
+  }
+  const sorted = (set: Set<string> | undefined) => [...(set ?? [])].sort();
+  return {
+    sites,
+    links,
+    devices: new Map(config.devices.map((device) => [device.id, device])),
+    linksOf: group(config.links),
+    devicesOf: group(config.devices),
+    affectedBy: new Map([...behind.keys()].map((id) => [id, sorted(behind.get(id))])),
+    childSitesOf: new Map([...children.keys()].map((id) => [id, sorted(children.get(id))])),
+  };
+}
+
+/** What the engine knows of one link or device. */
+export interface OwnView {
+  health: 'unknown' | 'up' | 'down';
+  /** The latest round failed (or it is down). */
+  failing: boolean;
+  sinceMs: number;
+  cause?: string;
+  /** Up, but not well: loss, latency, an agent that stopped answering SNMP… */
+  degradedBy?: string;
+}
+
+export interface Effective {
+  state: EntityState;
+  cause?: string;
+  sinceMs: number;
+  /** For unreachable subjects: the link or site at the root of the failure. */
+  root?: { kind: 'link' | 'site'; id: string };
+}
+
+export interface SiteVerdict extends Effective {
+  /** Every link and device fails and every link is decided down: most likely power. */
+  dark: boolean;
+  /** Every link and device fails, but some links are not decided yet: it may be going dark. */
+  mayGoDark: boolean;
+}
+
+export interface Verdicts {
+  links: Map<string, Effective>;
+  devices: Map<string, Effective>;
+  sites: Map<string, SiteVerdict>;
+}
+
+export interface VerdictInput {
+  topology: Topology;
+  own(kind: 'link' | 'device', id: string): OwnView | undefined;
+  /** The maintenance window covering a subject now, if any. */
+  maintenance(kind: EntityKind, id: string): string | undefined;
+}
+
+/** Decides every subject's state. Memoised recursion: links look at their upstream chain and
+ * their site's parent chain, which are acyclic (the config loader refuses cycles); a subject
+ * met again while being decided counts as not failing. */
+export function decide(input: VerdictInput): Verdicts {
+  const { topology, own, maintenance } = input;
+  const links = new Map<string, Effective>();
+  const devices = new Map<string, Effective>();
+  const sites = new Map<string, SiteVerdict>();
+  const deciding = new Set<string>();
+
+  const unknown = (sinceMs = 0): Effective => ({ state: 'unknown', sinceMs });
+
+  /** The nearest failure above a link: a down upstream link or a dark parent site. */
+  const failureAbove = (link: Link): Effective['root'] => {
+    if (link.upstream !== undefined) {
+      const upstream = linkVerdict(link.upstream);
+      if (upstream.state === 'down') return { kind: 'link', id: link.upstream };
+      if (upstream.state === 'unreachable') return upstream.root;
+    }
+    return parentFailure(link.site);
+  };
+  const parentFailure = (siteId: string): Effective['root'] => {
+    const parent = topology.sites.get(siteId)?.parent;
+    if (parent === undefined) return undefined;
+    const verdict = siteVerdict(parent);
+    if (verdict.state === 'down') return { kind: 'site', id: parent };
+    if (verdict.state === 'unreachable') return verdict.root;
+    return undefined;
+  };
+  const causeOf = (root: NonNullable<Effective['root']>) => `${root.kind === 'link' ? 'upstream' : 'parent'}:${root.id}`;
+
+  function linkVerdict(id: string): Effective {
+    const done = links.get(id);
+    if (done) return done;
+    if (deciding.has(`link:${id}`)) return unknown();
+    deciding.add(`link:${id}`);
+    const link = topology.links.get(id);
+    const view = own('link', id);
+    let verdict: Effective;
+    const window = maintenance('link', id);
+    if (!link) verdict = unknown();
+    else if (window !== undefined) verdict = { state: 'maintenance', cause: `maintenance:${window}`, sinceMs: view?.sinceMs ?? 0 };
+    else if (!view || view.health === 'unknown') verdict = unknown(view?.sinceMs);
+    else if (view.health === 'down') {
+      const root = failureAbove(link);
+      verdict = root ? { state: 'unreachable', cause: causeOf(root), sinceMs: view.sinceMs, root } : { state: 'down', cause: view.cause, sinceMs: view.sinceMs };
+    } else if (view.degradedBy) verdict = { state: 'degraded', cause: view.degradedBy, sinceMs: view.sinceMs };
+    else verdict = { state: 'up', sinceMs: view.sinceMs };
+    deciding.delete(`link:${id}`);
+    links.set(id, verdict);
+    return verdict;
+  }
+
+  function deviceVerdict(id: string): Effective {
+    const done = devices.get(id);
+    if (done) return done;
+    const device = topology.devices.get(id);
+    const view = own('device', id);
+    let verdict: Effective;
+    const window = maintenance('device', id);
+    if (!device) verdict = unknown();
+    else if (window !== undefined) verdict = { state: 'maintenance', cause: `maintenance:${window}`, sinceMs: view?.sinceMs ?? 0 };
+    else if (!view || view.health === 'unknown') verdict = unknown(view?.sinceMs);
+    else if (view.health === 'down') {
+      // A device is reached through its site's links: when all of them are cut off from above,
+      // its silence is theirs.
+      const siteLinks = (topology.linksOf.get(device.site) ?? []).map((link) => linkVerdict(link.id));
+      const cutOff = siteLinks.length > 0 && siteLinks.every((verdict) => verdict.state === 'unreachable' || verdict.state === 'down') ? siteLinks.find((verdict) => verdict.state === 'unreachable')?.root : undefined;
+      const root = cutOff ?? parentFailure(device.site);
+      verdict = root ? { state: 'unreachable', cause: causeOf(root), sinceMs: view.sinceMs, root } : { state: 'down', cause: view.cause, sinceMs: view.sinceMs };
+    } else if (view.degradedBy) verdict = { state: 'degraded', cause: view.degradedBy, sinceMs: view.sinceMs };
+    else verdict = { state: 'up', sinceMs: view.sinceMs };
+    devices.set(id, verdict);
+    return verdict;
+  }
+
+  function siteVerdict(id: string): SiteVerdict {
+    const done = sites.get(id);
+    if (done) return done;
+    if (deciding.has(`site:${id}`)) return { ...unknown(), dark: false, mayGoDark: false };
+    deciding.add(`site:${id}`);
+    const siteLinks = topology.linksOf.get(id) ?? [];
+    const siteDevices = topology.devicesOf.get(id) ?? [];
+    const members = [
+      ...siteLinks.map((link) => ({ verdict: linkVerdict(link.id), view: own('link', link.id), isLink: true })),
+      ...siteDevices.map((device) => ({ verdict: deviceVerdict(device.id), view: own('device', device.id), isLink: false })),
+    ].filter((member) => member.verdict.state !== 'maintenance' && member.verdict.state !== 'unknown');
+    const window = maintenance('site', id);
+    const earliest = (list: typeof members) => Math.min(...list.map((member) => member.verdict.sinceMs));
+    let verdict: SiteVerdict;
+    if (window !== undefined) verdict = { state: 'maintenance', cause: `maintenance:${window}`, sinceMs: 0, dark: false, mayGoDark: false };
+    else if (members.length === 0) verdict = { ...unknown(), dark: false, mayGoDark: false };
+    else {
+      const allFailing = members.every((member) => member.view?.failing);
+      const failed = members.filter((member) => member.verdict.state === 'down' || member.verdict.state === 'unreachable');
+      const unreachable = members.find((member) => member.verdict.state === 'unreachable');
+      const linksDecided = members.filter((member) => member.isLink).every((member) => member.verdict.state === 'down' || member.verdict.state === 'unreachable');
+      if (failed.length === members.length && unreachable) {
+        verdict = { state: 'unreachable', cause: unreachable.verdict.cause, root: unreachable.verdict.root, sinceMs: earliest(failed), dark: false, mayGoDark: false };
+      } else if (allFailing && linksDecided && members.some((member) => member.isLink && member.verdict.state === 'down') && !unreachable) {
+        // Devices need only be failing: their SNMP rounds are slower than the links' pings, and
+        // the site's darkness must not wait for them.
+        const linkFailures = members.filter((member) => member.isLink);
+        // One link and nothing else is that link's outage, not a dark site.
+        verdict = { state: 'down', cause: members.length > 1 ? 'site-dark' : linkFailures[0]!.verdict.cause, sinceMs: earliest(linkFailures), dark: members.length > 1, mayGoDark: false };
+      } else {
+        const mayGoDark = allFailing && !unreachable;
+        const troubled = members.filter((member) => member.verdict.state !== 'up');
+        verdict =
+          troubled.length > 0
+            ? { state: 'degraded', cause: troubled.map((member) => member.verdict.state).includes('down') ? 'partial-outage' : troubled[0]!.verdict.cause, sinceMs: earliest(troubled), dark: false, mayGoDark }
+            : { state: 'up', sinceMs: earliest(members), dark: false, mayGoDark: false };
+      }
+    }
+    deciding.delete(`site:${id}`);
+    sites.set(id, verdict);
+    return verdict;
+  }
+
+  for (const id of topology.links.keys()) linkVerdict(id);
+  for (const id of topology.devices.keys()) deviceVerdict(id);
+  for (const id of topology.sites.keys()) siteVerdict(id);
+  return { links, devices, sites };
+}
