@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createControlStore } from '../collector/alerts/control.ts';
+import { engineControl } from '../collector/alerts/engine-control.ts';
+import { createAlertEngine, type AlertEngine } from '../collector/alerts/engine.ts';
 import { cronTicks, systemClock } from '../collector/clock.ts';
 import { createCollector } from '../collector/collector.ts';
+import { createHeartbeat } from '../collector/notify/heartbeat.ts';
+import { createNotifier } from '../collector/notify/notifier.ts';
+import { startTrapReceiver, type TrapReceiver } from '../collector/traps/receiver.ts';
 import { createInfluxFactsHistory } from '../collector/storage/facts-history.ts';
 import { startSelfMonitoring, type HealthReport } from '../collector/http.ts';
 import { createLogger, type Logger } from '../collector/logger.ts';
@@ -18,7 +24,8 @@ import { configFileFrom, ExitCode, UsageError, type CliIo } from './io.ts';
 export const collectorHelp = `Usage: linkwatch collector [--config FILE] [--shard K/N] [--log-level LEVEL]
 
 Runs the collector: polls every device (SNMP) and link (ICMP) of the inventory on their
-intervals and writes the results to InfluxDB. Runs until SIGTERM or SIGINT; SIGHUP reloads the
+intervals, writes the results to InfluxDB, decides link, device and site states and sends
+alerts (alerts.routes), and receives SNMP traps when collector.traps.listen is set. Runs until SIGTERM or SIGINT; SIGHUP reloads the
 config file (an invalid file is rejected and the running config kept).
   --shard K/N    poll only share K of N, split by site (several collectors share a province)
   --log-level    debug, info (default), warn or error; logs are JSON lines on stderr
@@ -80,6 +87,18 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
   }
 
   metrics.observe({ writers: () => writer.stats() });
+
+  const created = await createNotifier({ settings: config.alerts, clock: systemClock, logger, sink: writer });
+  if (!created.ok) {
+    logger.error({ dir: config.alerts.outbox.dir }, created.message);
+    await writer.close();
+    return ExitCode.failed;
+  }
+  const notifier = created.notifier;
+  const store = createControlStore({ settings: config.influx, timeZone: config.alerts.timezone });
+  const engine: AlertEngine | undefined = config.alerts.enabled
+    ? createAlertEngine({ config, clock: systemClock, notifier, sink: writer, logger, control: engineControl(store), shard: options.shard })
+    : undefined;
   const collector = createCollector({
     config,
     shard: options.shard,
@@ -89,10 +108,17 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
     logger,
     metrics,
     factsHistory: createInfluxFactsHistory(config.influx),
+    observer: engine,
   });
   await collector.start();
+  await engine?.start(cronTicks());
+  // The collector-write alert goes through the outbox, not InfluxDB: it is about InfluxDB.
+  const writerWatch = setInterval(() => engine?.writerHealth(Object.values(writer.stats()).every((stats) => stats.state !== 'down')), 5_000);
+  const traps = await startTraps(() => config, engine, logger);
 
   const health = (): HealthReport => healthOf(collector, writer);
+  const heartbeat = config.alerts.heartbeat ? createHeartbeat({ settings: config.alerts.heartbeat, clock: systemClock, logger, healthy: () => health().ok }) : undefined;
+  heartbeat?.start();
   const http =
     config.collector.http.listen === 'off'
       ? undefined
@@ -115,6 +141,8 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
     }
     config = loaded.config;
     collector.reload(config);
+    engine?.reload(config);
+    notifier.reload(config.alerts);
     await ensureRetention({ settings: config.influx }).catch((error: unknown) => logger.warn({ err: error }, 'could not update InfluxDB retention policies'));
   };
 
@@ -127,6 +155,11 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
       logger.info({ signal }, 'stopping: finishing polls in flight, then flushing or spooling their points');
       process.off('SIGHUP', onHup);
       await collector.stop(STOP_GRACE_MS);
+      clearInterval(writerWatch);
+      await engine?.stop();
+      await notifier.close();
+      await heartbeat?.stop();
+      await traps?.close();
       await writer.close();
       await http?.close();
       const spooled = Object.values(writer.stats()).reduce((sum, stats) => sum + stats.spool.batches, 0);
@@ -137,6 +170,34 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+/** Traps name their sender; the inventory knows which device has that address. */
+async function startTraps(currentConfig: () => Config, engine: AlertEngine | undefined, logger: Logger): Promise<TrapReceiver | undefined> {
+  const settings = currentConfig().collector.traps;
+  if (settings.listen === 'off' || !engine) return undefined;
+  try {
+    const receiver = await startTrapReceiver({
+      listen: settings.listen,
+      communities: settings.communities,
+      clock: systemClock,
+      logger,
+      onTrap: (trap) => {
+        const device = currentConfig().devices.find((candidate) => candidate.address === trap.source || candidate.address === trap.agentAddress);
+        if (!device) {
+          logger.debug({ source: trap.source }, `a ${trap.kind} trap from ${trap.source}, which is no device of the inventory`);
+          return;
+        }
+        engine.trap({ kind: trap.kind, device: device.id, interface: trap.ifName, ifIndex: trap.ifIndex, atMs: trap.receivedAtMs });
+      },
+    });
+    logger.info({ address: receiver.address }, 'receiving SNMP traps');
+    return receiver;
+  } catch (error) {
+    // Traps only speed detection up: polling goes on without them.
+    logger.error({ err: error }, `SNMP traps are not received: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 function healthOf(collector: ReturnType<typeof createCollector>, writers: PolicyWriters): HealthReport {

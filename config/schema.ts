@@ -161,7 +161,7 @@ const trapSettings = z.strictObject({
   listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 0.0.0.0:162')]).default('off'),
   /** v1/v2c communities accepted; traps with another community are counted and dropped. */
   communities: z.array(secretSchema).default([]),
-});
+}).refine((traps) => traps.listen === 'off' || traps.communities.length > 0, { path: ['communities'], message: 'traps are received only with at least one community: list the communities your devices send' });
 
 const collectorSettings = z.strictObject({
   /** Probes in flight at once across all targets. */

@@ -65,7 +65,7 @@ export interface AlertEngine extends ObservationSink {
   /** Whether points reach InfluxDB; a long failure raises the collector-write alert. */
   writerHealth(ok: boolean): void;
   /** A reboot or interface change reported by a trap, acted on before the next poll. */
-  trap(event: { kind: 'link-down' | 'link-up' | 'cold-start' | 'warm-start'; device: string; interface?: string; atMs: number }): void;
+  trap(event: { kind: 'link-down' | 'link-up' | 'cold-start' | 'warm-start'; device: string; interface?: string; ifIndex?: number; atMs: number }): void;
   states(): { links: ReadonlyMap<string, Effective>; devices: ReadonlyMap<string, Effective>; sites: ReadonlyMap<string, Effective> };
   openAlerts(): readonly OpenAlertView[];
   stop(): Promise<void>;
@@ -99,6 +99,8 @@ interface Tracked {
   /** Watched interfaces seen up, and those down while admin-up since when (devices). */
   interfacesUp: Set<string>;
   interfacesDown: Map<string, number>;
+  /** ifIndex → ifName at the last poll, to read traps that name only the index (devices). */
+  ifNames: Map<number, string>;
   /** The open outage's start, for its closing record. */
   outageStartMs?: number;
   outageInMaintenance: boolean;
@@ -180,6 +182,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         agentSilentRounds: 0,
         interfacesUp: new Set(),
         interfacesDown: new Map(),
+        ifNames: new Map(),
         outageInMaintenance: false,
       };
       tracked.set(key, entry);
@@ -286,6 +289,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     playRound(entry, { atMs: slotMs, ok: true }, device.site);
 
     const byName = new Map(result.interfaces.map((iface) => [iface.name, iface]));
+    entry.ifNames = new Map(result.interfaces.map((iface) => [iface.index, iface.name]));
     for (const link of links) {
       if (!link.interface) continue;
       const iface = byName.get(link.interface);
@@ -576,7 +580,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     const notification = notificationOf(alert, event, atMs, extra);
     write([
       point('alert', atMs, { alert_id: alert.alertId, kind: alert.kind, severity: alert.severity, site: alert.siteId }, {
-        event: event === 'event' ? 'firing' : event,
+        event,
         entity_kind: alert.entityKind,
         entity: alert.entity,
         started_ms: alert.startedMs,
@@ -773,8 +777,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         if (event.kind === 'cold-start') void oneShot(device, event.atMs, 'reboot');
         return;
       }
+      const name = event.interface ?? (event.ifIndex !== undefined ? tracked.get(`device:${device.id}`)?.ifNames.get(event.ifIndex) : undefined);
+      if (name === undefined) return;
       for (const link of config.links) {
-        if (link.device !== device.id || link.interface !== event.interface) continue;
+        if (link.device !== device.id || link.interface !== name) continue;
         const entry = trackedFor('link', link);
         entry.interfaceDownAtMs = event.kind === 'link-down' ? event.atMs : undefined;
         if (link.targets.length === 0) playRound(entry, event.kind === 'link-down' ? { atMs: event.atMs, ok: false, cause: 'interface-down' } : { atMs: event.atMs, ok: true }, link.site);

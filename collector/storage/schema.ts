@@ -155,11 +155,11 @@ export const measurements = {
     },
   },
   alert: {
-    description: 'An alert’s life: fired, resolved, flapping, settled, acknowledged, repeated, escalated. The events of one alert share alert_id.',
+    description: 'An alert’s life as the engine decided it: fired, then resolved; one-shot events. Repeats and escalations are deliveries (see notification). The events of one alert share alert_id.',
     retention: 'events',
     tags: { alert_id: 'stable id of the alert', kind: 'link-down, upstream-down, device-down, site-dark, flapping, loss, rtt, …', severity: 'critical, warning or info', site: 'site id' },
     fields: {
-      event: { type: 'string', unit: '', description: 'firing, resolved, acknowledged, suppressed' },
+      event: { type: 'string', unit: '', description: 'firing or resolved (a flapping alert resolves when it settles); event for one-shots (a reboot)' },
       entity_kind: { type: 'string', unit: '', description: 'link, device, site or collector' },
       entity: { type: 'string', unit: '', description: 'the subject’s id' },
       started_ms: { type: 'integer', unit: 'ms', description: 'when the problem began' },

@@ -1,0 +1,336 @@
+/**
+ * The alert engine's control plane, through InfluxDB's `events` retention policy: operators'
+ * acknowledgements and maintenance windows go in as points (from `linkwatch alerts ack`,
+ * `linkwatch maintenance …`, later the API), and the engine reads them every few seconds; the
+ * engine's `entity_state`, `outage` and `alert` points come back out for the CLI and for the
+ * engine's own restart. The engine and the commands run in different processes and share
+ * nothing else.
+ *
+ * Writes return tagged results (a refused acknowledgement is data: unknown alert, bad id). A
+ * database that cannot be used at all — unreachable, missing, refusing the credentials — throws
+ * ControlStoreError, whose message names the URL (never a password) and what to do.
+ */
+import { randomBytes } from 'node:crypto';
+import { escape } from 'influx';
+import { entitySelectorSchema } from '../../config/alerts.ts';
+import { ID_PATTERN, type InfluxSettings } from '../../config/schema.ts';
+import { localTime } from '../../config/time.ts';
+import { displayUrl, influxHeaders, influxUrl, type StatementResult } from '../storage/influx-client.ts';
+import { toLine } from '../storage/line-protocol.ts';
+import { point, retentionOf, type MeasurementName, type Point } from '../storage/schema.ts';
+import {
+  latestEntityStates,
+  mergeAlerts,
+  seriesRows,
+  toAcknowledgement,
+  toOutage,
+  toStoredWindows,
+  type Acknowledgement,
+  type AlertRecord,
+  type EntityStateRecord,
+  type OutageRecord,
+} from './control-rows.ts';
+import type { MaintenanceWindow } from './maintenance.ts';
+
+export { closingEvents, type Acknowledgement, type AlertRecord, type EntityStateRecord, type OutageRecord } from './control-rows.ts';
+
+/** Alert ids as the CLI and the API accept them: letters, digits and `._:/@+-`, up to 200
+ * characters, starting with a letter or digit. Nothing else ever reaches a query. */
+export const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/;
+
+export const controlStoreFailures = ['unreachable', 'database-missing', 'auth', 'refused'] as const;
+export type ControlStoreFailure = (typeof controlStoreFailures)[number];
+
+/** InfluxDB cannot be used at all. `url` is the configured URL with any password removed. */
+export class ControlStoreError extends Error {
+  override readonly name = 'ControlStoreError';
+  constructor(
+    readonly reason: ControlStoreFailure,
+    readonly url: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Why a write was not done. */
+export type ControlRefusal = 'invalid' | 'unknown-alert' | 'unknown-window' | 'duplicate-id' | 'already-ended';
+export type ControlFailure = { ok: false; reason: ControlRefusal; message: string };
+
+export type AcknowledgeResult = { ok: true; acknowledgement: Acknowledgement; alert: AlertRecord } | ControlFailure;
+export type MaintenanceResult = { ok: true; window: MaintenanceWindow } | ControlFailure;
+
+export interface AcknowledgeInput {
+  alertId: string;
+  by: string;
+  comment?: string;
+  atMs: number;
+}
+
+/** A window to store: one-off (`startMs`, `endMs`) or recurring (`every`). `id` is generated
+ * when absent (`mw-20261127-1a2b`). */
+export interface NewMaintenanceWindow {
+  id?: string;
+  match: MaintenanceWindow['match'];
+  startMs?: number;
+  endMs?: number;
+  every?: MaintenanceWindow['every'];
+  comment?: string;
+  by?: string;
+}
+
+export interface ControlStore {
+  acknowledge(input: AcknowledgeInput): Promise<AcknowledgeResult>;
+  /** Acknowledgements made at or after `sinceMs`, oldest first. */
+  acknowledgements(options: { sinceMs: number }): Promise<Acknowledgement[]>;
+  addMaintenance(window: NewMaintenanceWindow): Promise<MaintenanceResult>;
+  /** Ends a stored window at `atMs` (or cancels it, when it has not begun). */
+  endMaintenance(id: string, atMs: number): Promise<MaintenanceResult>;
+  /** Every stored window, ended and past ones included, oldest first. */
+  maintenanceWindows(): Promise<MaintenanceWindow[]>;
+  /** Alerts whose last event leaves them open, newest event first. */
+  openAlerts(): Promise<AlertRecord[]>;
+  /** Open alerts and those with an event at or after `sinceMs`, newest event first. */
+  recentAlerts(options: { sinceMs: number; limit?: number }): Promise<AlertRecord[]>;
+  /** One alert by id, or undefined when it never had an event. */
+  alert(alertId: string): Promise<AlertRecord | undefined>;
+  /** The last recorded state of every link, device and site. */
+  lastEntityStates(): Promise<EntityStateRecord[]>;
+  /** Outages whose point still says open=1. */
+  openOutages(): Promise<OutageRecord[]>;
+}
+
+export interface ControlStoreOptions {
+  settings: InfluxSettings;
+  /** For generated window ids (their date is local). Default Asia/Ho_Chi_Minh. */
+  timeZone?: string;
+  /** Creation time of new windows. Default Date.now. */
+  clock?: () => number;
+  /** Four hex digits for generated ids. Default random. */
+  randomSuffix?: () => string;
+  /** Per request. Default 10 000 ms. */
+  timeoutMs?: number;
+}
+
+const quote = (value: string): string => escape.stringLit(value);
+const from = (measurement: MeasurementName) => `"${retentionOf(measurement)}"."${measurement}"`;
+
+export function createControlStore(options: ControlStoreOptions): ControlStore {
+  const { settings } = options;
+  const timeZone = options.timeZone ?? 'Asia/Ho_Chi_Minh';
+  const clock = options.clock ?? Date.now;
+  const randomSuffix = options.randomSuffix ?? (() => randomBytes(2).toString('hex'));
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const url = displayUrl(settings.url);
+
+  const unusable = (reason: ControlStoreFailure, detail: string): ControlStoreError => {
+    const advice: Record<ControlStoreFailure, string> = {
+      unreachable: `cannot reach InfluxDB at ${url} (${detail}): is it running? Check influx.url in the config; \`npm run services -- start\` runs a local one`,
+      'database-missing': `InfluxDB at ${url} has no database "${settings.database}" with an "events" retention policy (${detail}): start the collector once, which creates them, or check influx.database in the config`,
+      auth: `InfluxDB at ${url} refused the credentials (${detail}): check influx.username and influx.password in the config`,
+      refused: `InfluxDB at ${url} refused the request: ${detail}`,
+    };
+    return new ControlStoreError(reason, url, advice[reason]);
+  };
+
+  // fetch refuses URLs with user:password in them (and would print them in its error): such
+  // credentials become a Basic header, as influx.username/password do.
+  const target = (path: string, params: Record<string, string>): { url: string; headers: Record<string, string> } => {
+    const parsed = new URL(influxUrl(settings, path, params));
+    const inUrl = parsed.username !== '' ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } : undefined;
+    parsed.username = '';
+    parsed.password = '';
+    const headers =
+      settings.username === undefined && inUrl
+        ? { Authorization: `Basic ${Buffer.from(`${inUrl.username}:${inUrl.password}`, 'utf8').toString('base64')}` }
+        : influxHeaders(settings);
+    return { url: parsed.toString(), headers };
+  };
+
+  const send = async (path: string, params: Record<string, string>, body: string, contentType: string): Promise<{ status: number; body: string }> => {
+    const { url: requestUrl, headers } = target(path, params);
+    try {
+      const response = await fetch(requestUrl, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': contentType },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { status: response.status, body: await response.text() };
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const detail = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
+      throw unusable('unreachable', detail);
+    }
+  };
+
+  /** InfluxDB's error text, classified: a missing database or policy is the operator's to fix. */
+  const failure = (status: number, message: string, statement?: string): ControlStoreError => {
+    if (status === 401 || status === 403) return unusable('auth', `HTTP ${status}: ${message}`);
+    if (/database not found|retention policy not found/.test(message)) return unusable('database-missing', message);
+    return unusable('refused', `HTTP ${status}: ${message}${statement === undefined ? '' : ` (in ${statement})`}`);
+  };
+
+  const errorText = (body: string): string => {
+    try {
+      return String((JSON.parse(body) as { error?: unknown }).error ?? body);
+    } catch {
+      return body.slice(0, 200);
+    }
+  };
+
+  const query = async (statement: string): Promise<StatementResult> => {
+    const response = await send('/query', { db: settings.database, epoch: 'ms' }, new URLSearchParams({ q: statement }).toString(), 'application/x-www-form-urlencoded');
+    if (response.status !== 200) throw failure(response.status, errorText(response.body), statement);
+    const result = (JSON.parse(response.body) as { results?: StatementResult[] }).results?.[0];
+    if (!result) throw unusable('refused', `no result for ${statement}`);
+    if (result.error !== undefined) throw failure(200, result.error, statement);
+    return result;
+  };
+
+  const write = async (points: readonly Point[]): Promise<void> => {
+    const policy = retentionOf(points[0]!.measurement);
+    const lines = points.map((p) => toLine(p)).filter((line): line is string => line !== undefined);
+    const response = await send('/write', { db: settings.database, rp: policy, precision: 'ms' }, lines.join('\n'), 'text/plain; charset=utf-8');
+    if (response.status !== 204) throw failure(response.status, errorText(response.body));
+  };
+
+  const selectRows = async (statement: string) => seriesRows(await query(statement));
+
+  const latestAcks = async (where = ''): Promise<Acknowledgement[]> =>
+    (await selectRows(`SELECT * FROM ${from('alert_ack')}${where} GROUP BY "alert_id" ORDER BY time DESC LIMIT 1`))
+      .map(toAcknowledgement)
+      .filter((ack): ack is Acknowledgement => ack !== undefined);
+
+  // Every alert's last event over all time: open alerts may be weeks old, and LIMIT 1 per
+  // alert_id keeps the answer one row per alert.
+  const alerts = async (alertId?: string): Promise<AlertRecord[]> => {
+    const where = alertId === undefined ? '' : ` WHERE "alert_id" = ${quote(alertId)}`;
+    const [lastEvents, lastFields, acks] = await Promise.all([
+      selectRows(`SELECT * FROM ${from('alert')}${where} GROUP BY "alert_id" ORDER BY time DESC LIMIT 1`),
+      selectRows(`SELECT last(*) FROM ${from('alert')}${where} GROUP BY "alert_id"`),
+      latestAcks(where),
+    ]);
+    return mergeAlerts(lastEvents, lastFields, acks);
+  };
+
+  const storedWindows = async (id?: string): Promise<MaintenanceWindow[]> => {
+    const where = id === undefined ? '' : ` WHERE "window" = ${quote(id)}`;
+    return toStoredWindows(await selectRows(`SELECT * FROM ${from('maintenance')}${where} GROUP BY "window"`));
+  };
+
+  const refuse = (reason: ControlRefusal, message: string): ControlFailure => ({ ok: false, reason, message });
+
+  const validateWindow = (window: NewMaintenanceWindow): string | undefined => {
+    if (window.id !== undefined && !ID_PATTERN.test(window.id)) return `window id "${window.id}" must be 1–64 lowercase letters, digits, "-" or "_"`;
+    if (!entitySelectorSchema.safeParse(window.match).success) return 'the selector must list ids of groups, sites, links or devices';
+    const oneOff = window.startMs !== undefined || window.endMs !== undefined;
+    if (oneOff === (window.every !== undefined)) return 'give either a start and an end (one-off) or a schedule (recurring)';
+    if (oneOff && !(Number.isFinite(window.startMs) && Number.isFinite(window.endMs) && window.endMs! > window.startMs!)) return 'the end must come after the start';
+    return undefined;
+  };
+
+  const windowPoint = (window: MaintenanceWindow, timeMs: number) =>
+    point(
+      'maintenance',
+      timeMs,
+      { window: window.id },
+      {
+        match: JSON.stringify(window.match),
+        start_ms: window.startMs,
+        end_ms: window.endMs,
+        every: window.every && JSON.stringify(window.every),
+        ended_ms: window.endedMs,
+        by: window.by,
+        comment: window.comment,
+      },
+    );
+
+  const generatedId = (atMs: number): string => {
+    const t = localTime(atMs, timeZone);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `mw-${t.year}${pad(t.month)}${pad(t.day)}-${randomSuffix()}`;
+  };
+
+  return {
+    async acknowledge(input) {
+      if (!ALERT_ID_PATTERN.test(input.alertId)) return refuse('invalid', `"${input.alertId}" is not an alert id`);
+      if (input.by.trim() === '') return refuse('invalid', 'say who acknowledges');
+      const [alert] = await alerts(input.alertId);
+      if (!alert) return refuse('unknown-alert', `no alert "${input.alertId}"`);
+      const comment = input.comment?.trim() || undefined;
+      await write([point('alert_ack', input.atMs, { alert_id: input.alertId }, { by: input.by, comment })]);
+      const acknowledgement: Acknowledgement = { alertId: input.alertId, by: input.by, ...(comment !== undefined ? { comment } : {}), atMs: input.atMs };
+      return { ok: true, acknowledgement, alert: { ...alert, acked: true, acknowledgement } };
+    },
+
+    async acknowledgements({ sinceMs }) {
+      const rows = await selectRows(`SELECT * FROM ${from('alert_ack')} WHERE time >= ${Math.floor(sinceMs)}ms`);
+      return rows
+        .map(toAcknowledgement)
+        .filter((ack): ack is Acknowledgement => ack !== undefined)
+        .sort((a, b) => a.atMs - b.atMs);
+    },
+
+    async addMaintenance(input) {
+      const invalid = validateWindow(input);
+      if (invalid !== undefined) return refuse('invalid', invalid);
+      const createdMs = clock();
+      let id = input.id;
+      if (id !== undefined) {
+        if ((await storedWindows(id)).length > 0) return refuse('duplicate-id', `a maintenance window "${id}" already exists`);
+      } else {
+        // Four hex digits give 65 536 ids a day; a clash is retried, not refused.
+        for (let attempt = 0; attempt < 5 && id === undefined; attempt++) {
+          const candidate = generatedId(createdMs);
+          if ((await storedWindows(candidate)).length === 0) id = candidate;
+        }
+        if (id === undefined) return refuse('duplicate-id', 'could not find a free window id; give one with an id');
+      }
+      const window: MaintenanceWindow = {
+        id,
+        source: 'store',
+        match: input.match,
+        ...(input.every ? { every: input.every } : { startMs: input.startMs!, endMs: input.endMs! }),
+        ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}),
+        ...(input.by ? { by: input.by } : {}),
+        createdMs,
+      };
+      await write([windowPoint(window, createdMs)]);
+      return { ok: true, window };
+    },
+
+    async endMaintenance(id, atMs) {
+      if (!ID_PATTERN.test(id)) return refuse('invalid', `"${id}" is not a maintenance window id`);
+      const [window] = await storedWindows(id);
+      if (!window) return refuse('unknown-window', `no stored maintenance window "${id}"`);
+      if (window.endedMs !== undefined) return refuse('already-ended', `maintenance window "${id}" was already ended`);
+      const ended: MaintenanceWindow = { ...window, endedMs: atMs };
+      // Same series and timestamp: the point is replaced, so the window stays one point.
+      await write([windowPoint(ended, window.createdMs!)]);
+      return { ok: true, window: ended };
+    },
+
+    maintenanceWindows: () => storedWindows(),
+
+    openAlerts: async () => (await alerts()).filter((alert) => alert.open),
+
+    async recentAlerts({ sinceMs, limit }) {
+      const found = (await alerts()).filter((alert) => alert.open || alert.lastEventMs >= sinceMs);
+      return limit === undefined ? found : found.slice(0, limit);
+    },
+
+    async alert(alertId) {
+      if (!ALERT_ID_PATTERN.test(alertId)) return undefined;
+      return (await alerts(alertId))[0];
+    },
+
+    lastEntityStates: async () =>
+      latestEntityStates(await selectRows(`SELECT * FROM ${from('entity_state')} GROUP BY "entity_kind", "entity" ORDER BY time DESC LIMIT 1`)),
+
+    openOutages: async () =>
+      (await selectRows(`SELECT * FROM ${from('outage')} WHERE "open" = 1 GROUP BY *`))
+        .map(toOutage)
+        .filter((outage): outage is OutageRecord => outage !== undefined),
+  };
+}
