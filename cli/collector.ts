@@ -88,7 +88,7 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
 
   metrics.observe({ writers: () => writer.stats() });
 
-  const created = await createNotifier({ settings: config.alerts, clock: systemClock, logger, sink: writer });
+  const created = await createNotifier({ settings: { ...config.alerts, outbox: { ...config.alerts.outbox, dir: resolve(config.alerts.outbox.dir) } }, clock: systemClock, logger, sink: writer });
   if (!created.ok) {
     logger.error({ dir: config.alerts.outbox.dir }, created.message);
     await writer.close();

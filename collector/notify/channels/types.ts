@@ -1,0 +1,55 @@
+import type { ChannelKind, ChannelSettingsOf, Language } from '../../../config/alerts.ts';
+import type { Secret } from '../../../config/secret.ts';
+import type { Notification } from '../../alerts/model.ts';
+import type { RenderedMessage } from '../messages.ts';
+
+/** Why a channel did not take a message. `rate-limited` and server errors are worth retrying;
+ * `auth` and `rejected` (the receiver refused this message) usually are not. */
+export type SendFailureReason = 'unreachable' | 'timeout' | 'rejected' | 'auth' | 'rate-limited' | 'malformed' | 'error';
+
+export interface SendFailure {
+  ok: false;
+  reason: SendFailureReason;
+  retryable: boolean;
+  message: string;
+}
+export type SendResult = { ok: true } | SendFailure;
+
+/** One message for one channel: the notification (for structured receivers) and its text. */
+export interface OutgoingMessage {
+  notification: Notification;
+  message: RenderedMessage;
+  language: Language;
+  routeId: string;
+}
+
+/** A configured destination. `send` never throws and its messages never carry a secret. */
+export interface Channel {
+  readonly kind: ChannelKind;
+  send(outgoing: OutgoingMessage): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export interface ChannelDeps {
+  fetch: typeof fetch;
+  /** Deadline for one send. */
+  timeoutMs: number;
+}
+
+export type ChannelFactory<K extends ChannelKind> = (settings: ChannelSettingsOf<K>, deps: ChannelDeps) => Channel;
+
+const REDACTED = '<secret>';
+
+/** `text` with every secret's value (raw and URL-encoded, as it appears in a path) replaced by
+ * `<secret>`. Error texts from fetch, undici and nodemailer may quote the URL or the command. */
+export function redactSecrets(text: string, secrets: readonly (Secret | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret || secret.length === 0) continue;
+    const value = secret.reveal();
+    for (const form of new Set([value, encodeURIComponent(value)])) out = out.split(form).join(REDACTED);
+  }
+  return out;
+}
+
+export const failure = (reason: SendFailureReason, retryable: boolean, message: string): SendFailure => ({ ok: false, reason, retryable, message });
