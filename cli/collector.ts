@@ -115,6 +115,11 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
   // The collector-write alert goes through the outbox, not InfluxDB: it is about InfluxDB.
   const writerWatch = setInterval(() => engine?.writerHealth(Object.values(writer.stats()).every((stats) => stats.state !== 'down')), 5_000);
   const traps = await startTraps(() => config, engine, logger);
+  metrics.observe({
+    notifier: () => notifier.stats(),
+    alerts: engine ? () => alertCounts(engine) : undefined,
+    traps: traps ? () => ({ ...traps.stats() }) : undefined,
+  });
 
   const health = (): HealthReport => healthOf(collector, writer);
   const heartbeat = config.alerts.heartbeat ? createHeartbeat({ settings: config.alerts.heartbeat, clock: systemClock, logger, healthy: () => health().ok }) : undefined;
@@ -170,6 +175,18 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
     process.once('SIGINT', () => void stop('SIGINT'));
   });
+}
+
+function alertCounts(engine: AlertEngine) {
+  const states: Record<string, Record<string, number>> = {};
+  for (const [kind, verdicts] of Object.entries(engine.states())) {
+    const counts: Record<string, number> = {};
+    for (const verdict of verdicts.values()) counts[verdict.state] = (counts[verdict.state] ?? 0) + 1;
+    states[kind.replace(/s$/, '')] = counts;
+  }
+  const openBySeverity: Record<string, number> = { critical: 0, warning: 0, info: 0 };
+  for (const alert of engine.openAlerts()) openBySeverity[alert.severity] = (openBySeverity[alert.severity] ?? 0) + 1;
+  return { states, openBySeverity };
 }
 
 /** Traps name their sender; the inventory knows which device has that address. */

@@ -8,10 +8,19 @@ import type { WriterStats } from './storage/writer.ts';
  * Polling code counts events; scheduler and writer state is read at scrape time from the sources
  * bound with `observe`.
  */
+export interface MetricSources {
+  scheduler?: () => SchedulerMetrics;
+  writers?: () => Readonly<Record<string, WriterStats>>;
+  /** Counts by entity kind and state, and open alerts by severity. */
+  alerts?: () => { states: Record<string, Record<string, number>>; openBySeverity: Record<string, number> };
+  notifier?: () => { pending: number; sent: number; failed: number; dropped: number };
+  traps?: () => Record<string, number>;
+}
+
 export function createCollectorMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'linkwatch_collector_process_' });
-  const sources: { scheduler?: () => SchedulerMetrics; writers?: () => Readonly<Record<string, WriterStats>> } = {};
+  const sources: MetricSources = {};
   const registers = [registry];
 
   /** A counter whose value is owned elsewhere, copied at scrape time. */
@@ -86,9 +95,51 @@ export function createCollectorMetrics() {
   perPolicy('gauge', 'linkwatch_spool_oldest_age_seconds', 'Age of the oldest spooled batch (0 when empty).', (stats) => (stats.spool.oldestAgeMs ?? 0) / 1000);
   perPolicy('counter', 'linkwatch_spool_replays_total', 'Times the spool was drained into InfluxDB.', (stats) => stats.replays);
 
+  const alerts = () => sources.alerts?.();
+  new Gauge({
+    name: 'linkwatch_entities',
+    help: 'Links, devices and sites by state, as the alert engine decided them.',
+    labelNames: ['kind', 'state'],
+    registers,
+    collect() {
+      const now = alerts();
+      if (!now) return;
+      this.reset();
+      for (const [kind, states] of Object.entries(now.states)) for (const [state, count] of Object.entries(states)) this.set({ kind, state }, count);
+    },
+  });
+  new Gauge({
+    name: 'linkwatch_alerts_open',
+    help: 'Open alerts by severity.',
+    labelNames: ['severity'],
+    registers,
+    collect() {
+      const now = alerts();
+      if (!now) return;
+      this.reset();
+      for (const [severity, count] of Object.entries(now.openBySeverity)) this.set({ severity }, count);
+    },
+  });
+  mirroredGauge('linkwatch_notifications_pending', 'Deliveries waiting in the outbox (held ones included).', () => sources.notifier?.().pending);
+  mirroredCounter('linkwatch_notifications_sent_total', 'Deliveries a channel took.', () => sources.notifier?.().sent);
+  mirroredCounter('linkwatch_notification_failures_total', 'Delivery attempts that failed (each retried later).', () => sources.notifier?.().failed);
+  mirroredCounter('linkwatch_notifications_dropped_total', 'Deliveries given up (too old, or refused for good).', () => sources.notifier?.().dropped);
+  new Counter({
+    name: 'linkwatch_traps_total',
+    help: 'SNMP traps received, by outcome.',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      const stats = sources.traps?.();
+      if (!stats) return;
+      this.reset();
+      for (const [outcome, count] of Object.entries(stats)) if (outcome !== 'received') this.inc({ outcome }, count);
+    },
+  });
+
   return {
     registry,
-    observe(next: { scheduler?: () => SchedulerMetrics; writers?: () => Readonly<Record<string, WriterStats>> }) {
+    observe(next: MetricSources) {
       Object.assign(sources, next);
     },
     pollDuration: new Histogram({

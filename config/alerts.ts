@@ -114,7 +114,8 @@ const rulesSchema = z.strictObject({
   siteDark: switchRule('critical').default(() => switchRule('critical').parse({})),
   /** An agent that stopped answering SNMP while its management address still answers ping. */
   agentSilent: switchRule('warning').default(() => switchRule('warning').parse({})),
-  /** Lost echoes, percent of a round, averaged over the link's targets. */
+  /** Lost echoes, percent of a round, of the link's best target (one far end that never answers
+   * is not loss). With 5 echoes a round, one lost echo is 20 %: `above: 20` means two or more. */
   loss: thresholdRule(20, 5 * 60_000, 'warning').default(() => thresholdRule(20, 5 * 60_000, 'warning').parse({})),
   /** Mean round-trip time in ms: satellite and radio backhaul sit around 600 ms. */
   rtt: thresholdRule(300, 5 * 60_000, 'warning').default(() => thresholdRule(300, 5 * 60_000, 'warning').parse({})),

@@ -120,10 +120,12 @@ interface Candidate {
   startedMs: number;
   affected?: readonly string[];
   measured?: Measured;
+  /** Waiting for something above it to be decided, at most `holdMs` past the grouping delay. */
   held: boolean;
+  holdMs?: number;
 }
 
-interface OpenAlert extends Omit<Candidate, 'held'> {
+interface OpenAlert extends Omit<Candidate, 'held' | 'holdMs'> {
   alertId: string;
   acknowledged: boolean;
 }
@@ -153,7 +155,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const recentRecovery = new Map<string, number>();
   /** Outages (by their start) already told as part of a dark site or a failed upstream: when the
    * cause recovers first, the rest of such an outage is not news of its own. */
-  const covered = new Map<string, number>();
+  const covered = new Map<string, { sinceMs: number; releasedMs?: number }>();
   let configWindows: MaintenanceWindow[] = fromSettings(config.alerts.maintenance, config.alerts.timezone);
   let storedWindows: readonly MaintenanceWindow[] = [];
   let shared = new Map<string, { state: EntityState; sinceMs: number }>();
@@ -163,6 +165,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   let ackCursorMs = clock.now() - 7 * 86_400_000;
   let controlFailing = false;
   let evaluating: Promise<void> | undefined;
+  let reading: Promise<void> | undefined;
   let ticker: { stop(): void } | undefined;
 
   const write = (points: Point[]) => {
@@ -250,13 +253,16 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const interfaceReportValid = (entry: Tracked, device: Device | undefined, atMs: number) =>
     entry.interfaceDownAtMs !== undefined && atMs - entry.interfaceDownAtMs <= INTERFACE_REPORT_POLLS * (device?.snmp?.interval ?? config.collector.snmp.interval);
 
+  /** A link with ICMP targets is judged by them: its interface's status only names the cause
+   * (an interface report is up to a poll old, and a link back up must not wait for the next
+   * poll to say so). A link without targets is judged by its interface at every poll. */
   const observeIcmpRound = (link: Link, slotMs: number, results: ReadonlyMap<string, IcmpResult>) => {
     const entry = trackedFor('link', link);
     const measured = link.targets.map((target) => results.get(target.address)).filter((result): result is IcmpResult => result !== undefined);
     if (measured.length === 0) return;
     const answered = measured.flatMap((result) => (result.ok && result.received > 0 ? [result] : []));
+    const ok = answered.length > 0;
     const interfaceDown = interfaceReportValid(entry, link.device ? topology.devices.get(link.device) : undefined, slotMs);
-    const ok = answered.length > 0 && !interfaceDown;
     playRound(entry, ok ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: interfaceDown ? 'interface-down' : 'no-reply' }, link.site);
     // The link is as good as its best target: one far end that never answers is not loss.
     const loss = ok ? Math.min(...answered.map((result) => result.lossPct)) : undefined;
@@ -359,7 +365,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     const t = entry.tracker;
     const silent = entry.agentSilentRounds >= entry.settings.tracker.downAfter ? 'agent-silent' : undefined;
     const breached = (Object.keys(entry.conditions) as ConditionRule[]).find((rule) => entry.conditions[rule]?.breached);
-    return { health: t.health, failing: failing(t), sinceMs: t.sinceMs, cause: t.cause, degradedBy: silent ?? breached };
+    return { health: t.health, failing: failing(t), sinceMs: t.sinceMs, cause: t.cause, degradedBy: silent ?? breached, lastRoundMs: t.last?.atMs, failStartMs: t.failStartMs };
   };
 
   const recordStates = (now: number) => {
@@ -413,7 +419,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return backAt.length > 0 ? Math.min(...backAt) : now;
   };
 
-  const noteCovered = () => {
+  const noteCovered = (now: number) => {
     for (const [key, entry] of tracked) {
       if (entry.tracker.health !== 'down') {
         covered.delete(key);
@@ -422,19 +428,32 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
       const verdict = verdictOf(entry.kind, entry.id);
       if (!item || !verdict) continue;
-      if (verdict.state === 'unreachable' || verdicts.sites.get(item.site)?.dark) covered.set(key, entry.tracker.sinceMs);
+      const known = covered.get(key);
+      if (verdict.state === 'unreachable' || verdicts.sites.get(item.site)?.dark) covered.set(key, { sinceMs: entry.tracker.sinceMs });
+      else if (known && known.releasedMs === undefined) known.releasedMs = now;
     }
   };
 
-  const ancestorsUndecided = (link: Link): boolean => {
+  /** How long a subject may take to come back after its cause did: upAfter rounds and one more. */
+  const recoveryGraceMs = (entry: Tracked): number => {
+    const interval = entry.kind === 'link' ? (topology.links.get(entry.id)?.icmp?.interval ?? config.collector.icmp.interval) : (topology.devices.get(entry.id)?.snmp?.interval ?? config.collector.icmp.interval);
+    return (entry.settings.tracker.upAfter + 1) * interval + config.alerts.grouping;
+  };
+
+  /** The longest hold an undecided ancestor may need (two of its rounds), or undefined when
+   * every ancestor is decided. */
+  const undecidedAncestorHoldMs = (link: Link): number | undefined => {
     const seen = new Set<string>();
+    let hold: number | undefined;
     for (let up = link.upstream; up !== undefined && !seen.has(up); up = topology.links.get(up)?.upstream) {
       seen.add(up);
       const view = ownView('link', up);
       const state = verdicts.links.get(up)?.state;
-      if (view?.failing && state !== 'down' && state !== 'unreachable') return true;
+      if (view?.failing && view.health !== 'down' && state !== 'down' && state !== 'unreachable') {
+        hold = Math.max(hold ?? 0, 2 * (topology.links.get(up)?.icmp?.interval ?? config.collector.icmp.interval));
+      }
     }
-    return false;
+    return hold;
   };
   const siteMayGoDark = (siteId: string): boolean => {
     const seen = new Set<string>();
@@ -443,6 +462,15 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (verdicts.sites.get(id)?.mayGoDark) return true;
     }
     return false;
+  };
+
+  /** How long a site's fate can take: its slowest device's poll (interval, every try timing out,
+   * then the address pinged), or two rounds of its links. */
+  const siteHoldMs = (siteId: string): number => {
+    const icmp = config.collector.icmp;
+    const ping = icmp.count * icmp.spacing + icmp.timeout;
+    const polls = (topology.devicesOf.get(siteId) ?? []).map((device) => (device.snmp ? device.snmp.interval + device.snmp.timeout * (device.snmp.retries + 1) + ping : icmp.interval + ping));
+    return Math.max(2 * icmp.interval, ...polls);
   };
 
   const candidates = (now: number): Candidate[] => {
@@ -469,15 +497,21 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         list.push({ ...base, key: problemKey('flapping', entry.kind, entry.id), kind: 'flapping', severity: rules.flapping.severity, startedMs: entry.tracker.flappingSinceMs ?? now, held: false });
         continue;
       }
-      const alreadyTold = covered.get(`${entry.kind}:${entry.id}`) === entry.tracker.sinceMs;
+      // Told as part of a dark site or a failed upstream; once that cause is over, the subject
+      // has its recovery time to come back before its own outage is news.
+      const cover = covered.get(`${entry.kind}:${entry.id}`);
+      const alreadyTold = cover !== undefined && cover.sinceMs === entry.tracker.sinceMs && (cover.releasedMs === undefined || now - cover.releasedMs < recoveryGraceMs(entry));
       if (verdict.state === 'down' && !siteIsDark && !alreadyTold) {
         if (entry.kind === 'link' && rules.linkDown.enabled) {
           const link = item as Link;
           const affected = topology.affectedBy.get(link.id) ?? [];
           const kind: AlertKind = affected.length > 0 ? 'upstream-down' : 'link-down';
-          list.push({ ...base, key: problemKey(kind, 'link', link.id), kind, severity: rules.linkDown.severity, startedMs: verdict.sinceMs, affected, held: siteMayGoDark(link.site) || ancestorsUndecided(link) });
+          const darkening = siteMayGoDark(link.site);
+          const ancestorHold = undecidedAncestorHoldMs(link);
+          const held = darkening || ancestorHold !== undefined;
+          list.push({ ...base, key: problemKey(kind, 'link', link.id), kind, severity: rules.linkDown.severity, startedMs: verdict.sinceMs, affected, held, holdMs: Math.max(darkening ? siteHoldMs(link.site) : 0, ancestorHold ?? 0) });
         } else if (entry.kind === 'device' && rules.deviceDown.enabled) {
-          list.push({ ...base, key: problemKey('device-down', 'device', entry.id), kind: 'device-down', severity: rules.deviceDown.severity, startedMs: verdict.sinceMs, held: siteMayGoDark(item.site) });
+          list.push({ ...base, key: problemKey('device-down', 'device', entry.id), kind: 'device-down', severity: rules.deviceDown.severity, startedMs: verdict.sinceMs, held: siteMayGoDark(item.site), holdMs: siteHoldMs(item.site) });
         }
       }
       if (verdict.state === 'down' || verdict.state === 'unreachable') continue;
@@ -600,7 +634,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   const evaluateNow = async () => {
     const now = clock.now();
-    await readControl(now);
+    // Never awaited here: a database that hangs must not delay alerts about anything else.
+    if (!reading) reading = readControl(now).finally(() => (reading = undefined));
     const active = windowsNow(now);
     const maintenance = (kind: EntityKind, id: string) => {
       if (active.length === 0) return undefined;
@@ -610,20 +645,19 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     };
     verdicts = decide({ topology, own: ownView, maintenance });
     recordStates(now);
-    noteCovered();
+    noteCovered(now);
 
     const seen = new Set<string>();
     const grouping = config.alerts.grouping;
-    const holdLimit = grouping + 2 * config.collector.icmp.interval;
     for (const candidate of candidates(now)) {
       seen.add(candidate.key);
       if (open.has(candidate.key)) continue;
       const firstSeen = pending.get(candidate.key) ?? now;
       pending.set(candidate.key, firstSeen);
       const waited = now - firstSeen;
-      if (waited < grouping || (candidate.held && waited < holdLimit)) continue;
+      if (waited < grouping || (candidate.held && waited < grouping + (candidate.holdMs ?? 0))) continue;
       pending.delete(candidate.key);
-      const { held: _held, ...fields } = candidate;
+      const { held: _held, holdMs: _holdMs, ...fields } = candidate;
       const alert: OpenAlert = { ...fields, alertId: alertIdOf(candidate.key, candidate.startedMs), acknowledged: false };
       open.set(candidate.key, alert);
       await publish(alert, 'firing', now);
@@ -753,7 +787,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       for (const [key, entry] of tracked) {
         const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
         if (!item) tracked.delete(key);
-        else entry.settings = settingsFor(next.alerts, subjectOf(next, entry.kind, item));
+        else {
+          entry.settings = settingsFor(next.alerts, subjectOf(next, entry.kind, item));
+          if (!entry.settings.rules.interfaceDown.enabled || entry.settings.rules.interfaceDown.scope !== 'watched') entry.interfacesDown.clear();
+        }
       }
     },
     evaluate() {
@@ -783,7 +820,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         if (link.device !== device.id || link.interface !== name) continue;
         const entry = trackedFor('link', link);
         entry.interfaceDownAtMs = event.kind === 'link-down' ? event.atMs : undefined;
-        if (link.targets.length === 0) playRound(entry, event.kind === 'link-down' ? { atMs: event.atMs, ok: false, cause: 'interface-down' } : { atMs: event.atMs, ok: true }, link.site);
+        // A linkDown trap is a failed round now, before the next ping; recovery is left to the
+        // rounds (pings, or the interface at the next poll), which see it for themselves.
+        if (event.kind === 'link-down') playRound(entry, { atMs: event.atMs, ok: false, cause: 'interface-down' }, link.site);
+        else if (link.targets.length === 0) playRound(entry, { atMs: event.atMs, ok: true }, link.site);
       }
     },
     states: () => ({ links: verdicts.links, devices: verdicts.devices, sites: verdicts.sites }),
@@ -792,6 +832,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     async stop() {
       ticker?.stop();
       await evaluating;
+      await reading;
     },
   };
 }

@@ -68,6 +68,9 @@ export interface OwnView {
   cause?: string;
   /** Up, but not well: loss, latency, an agent that stopped answering SNMP… */
   degradedBy?: string;
+  /** When its latest round was, and when its current run of failures began. */
+  lastRoundMs?: number;
+  failStartMs?: number;
 }
 
 export interface Effective {
@@ -111,10 +114,13 @@ export function decide(input: VerdictInput): Verdicts {
   const unknown = (sinceMs = 0): Effective => ({ state: 'unknown', sinceMs });
 
   /** The nearest failure above a link: a down upstream link or a dark parent site. */
+  // Something above under maintenance and down covers what is behind it: the works on the
+  // district's line are not forty outages in the communes.
+  const ownDown = (kind: 'link' | 'device', id: string) => own(kind, id)?.health === 'down';
   const failureAbove = (link: Link): Effective['root'] => {
     if (link.upstream !== undefined) {
       const upstream = linkVerdict(link.upstream);
-      if (upstream.state === 'down') return { kind: 'link', id: link.upstream };
+      if (upstream.state === 'down' || (upstream.state === 'maintenance' && ownDown('link', link.upstream))) return { kind: 'link', id: link.upstream };
       if (upstream.state === 'unreachable') return upstream.root;
     }
     return parentFailure(link.site);
@@ -125,6 +131,10 @@ export function decide(input: VerdictInput): Verdicts {
     const verdict = siteVerdict(parent);
     if (verdict.state === 'down') return { kind: 'site', id: parent };
     if (verdict.state === 'unreachable') return verdict.root;
+    if (verdict.state === 'maintenance') {
+      const links = topology.linksOf.get(parent) ?? [];
+      if (links.length > 0 && links.every((link) => ownDown('link', link.id))) return { kind: 'site', id: parent };
+    }
     return undefined;
   };
   const causeOf = (root: NonNullable<Effective['root']>) => `${root.kind === 'link' ? 'upstream' : 'parent'}:${root.id}`;
@@ -191,13 +201,19 @@ export function decide(input: VerdictInput): Verdicts {
     if (window !== undefined) verdict = { state: 'maintenance', cause: `maintenance:${window}`, sinceMs: 0, dark: false, mayGoDark: false };
     else if (members.length === 0) verdict = { ...unknown(), dark: false, mayGoDark: false };
     else {
-      const allFailing = members.every((member) => member.view?.failing);
+      // A device not polled since the site's links began failing may be failing too: it is
+      // polled less often than links are pinged, and the site's fate waits for its next poll.
+      const linkFailStarts = members.filter((member) => member.isLink && member.view?.failing).map((member) => member.view!.failStartMs ?? member.verdict.sinceMs);
+      const failuresBegan = linkFailStarts.length > 0 ? Math.min(...linkFailStarts) : Infinity;
+      const stale = (member: (typeof members)[number]) => !member.isLink && !member.view?.failing && (member.view?.lastRoundMs ?? -Infinity) < failuresBegan;
+      const allFailing = members.every((member) => member.view?.failing || stale(member));
+      const anyStale = members.some(stale);
       const failed = members.filter((member) => member.verdict.state === 'down' || member.verdict.state === 'unreachable');
       const unreachable = members.find((member) => member.verdict.state === 'unreachable');
       const linksDecided = members.filter((member) => member.isLink).every((member) => member.verdict.state === 'down' || member.verdict.state === 'unreachable');
       if (failed.length === members.length && unreachable) {
         verdict = { state: 'unreachable', cause: unreachable.verdict.cause, root: unreachable.verdict.root, sinceMs: earliest(failed), dark: false, mayGoDark: false };
-      } else if (allFailing && linksDecided && members.some((member) => member.isLink && member.verdict.state === 'down') && !unreachable) {
+      } else if (allFailing && !anyStale && linksDecided && members.some((member) => member.isLink && member.verdict.state === 'down') && !unreachable) {
         // Devices need only be failing: their SNMP rounds are slower than the links' pings, and
         // the site's darkness must not wait for them.
         const linkFailures = members.filter((member) => member.isLink);

@@ -6,7 +6,9 @@ import type { Point as AnyPoint } from '../../../collector/storage/schema.ts';
 type Point = AnyPoint & { tags: Record<string, string | undefined>; fields: Record<string, unknown> };
 import type { IcmpResult } from '../../../collector/probes/icmp/probe.ts';
 import { silentLogger } from '../../../collector/logger.ts';
+import type { MaintenanceWindow } from '../../../collector/alerts/maintenance.ts';
 import { parseConfig } from '../../../config/load.ts';
+import { shardOfSite, type Shard } from '../../../collector/targets.ts';
 
 // The engine on a small district at the default intervals (ICMP every 30 s, down after 3 rounds,
 // up after 2, grouping 10 s), with a hand-driven clock: every scenario of the issue, in minutes of
@@ -42,7 +44,7 @@ ${extra}
 const good = (lossPct = 0, rtt = 20): IcmpResult => ({ ok: true, sent: 5, received: Math.round(5 * (1 - lossPct / 100)), lossPct, rttMinMs: rtt, rttAvgMs: rtt, rttMaxMs: rtt, jitterMs: 1, rttsMs: [] }) as unknown as IcmpResult;
 const silent: IcmpResult = { ok: false, reason: 'timeout', message: 'no reply' } as IcmpResult;
 
-function harness(options: { extra?: string; control?: AlertControl; startMs?: number } = {}) {
+function harness(options: { extra?: string; control?: AlertControl; startMs?: number; shard?: Shard; notPolled?: readonly string[] } = {}) {
   const config = district(options.extra);
   let now = options.startMs ?? Date.UTC(2026, 10, 27, 3, 0, 0);
   const clock = { now: () => now };
@@ -57,7 +59,7 @@ function harness(options: { extra?: string; control?: AlertControl; startMs?: nu
     close: async () => undefined,
   };
   const points: Point[] = [];
-  const engine = createAlertEngine({ config, clock, notifier, sink: { write: (list) => points.push(...(list as Point[])) }, logger: silentLogger, control: options.control });
+  const engine = createAlertEngine({ config, clock, notifier, sink: { write: (list) => points.push(...(list as Point[])) }, logger: silentLogger, control: options.control, shard: options.shard });
   /** Which addresses answer now, and how. Everything answers unless told otherwise. */
   const answers = new Map<string, IcmpResult>();
   const silentDevices = new Set<string>();
@@ -71,7 +73,7 @@ function harness(options: { extra?: string; control?: AlertControl; startMs?: nu
     while (now < end) {
       now += 1_000;
       for (const link of config.links) {
-        if ((now - startMs - offsets.get(link.id)!) % 30_000 !== 0) continue;
+        if ((now - startMs - offsets.get(link.id)!) % 30_000 !== 0 || options.notPolled?.includes(link.id)) continue;
         engine.observe({ kind: 'icmp-round', link, slotMs: now, results: new Map(link.targets.map((target) => [target.address, answer(target.address)])) });
       }
       for (const device of config.devices) {
@@ -187,6 +189,19 @@ describe('alert engine at the default intervals', () => {
     expect(h.points.some((p) => p.measurement === 'entity_state' && p.tags.entity === 'c1-internet' && p.fields.state === 'maintenance')).toBe(true);
   });
 
+  it('honours a maintenance window added at run time through the store', async () => {
+    let windows: MaintenanceWindow[] = [];
+    const control: AlertControl = { acknowledgements: async () => [], maintenanceWindows: async () => windows, restore: async () => ({ entities: [], alerts: [] }) };
+    const h = harness({ control });
+    await h.run(60_000);
+    windows = [{ id: 'mw-1', source: 'store', match: { links: ['c1-internet'] }, startMs: h.now(), endMs: h.now() + 3_600_000 }];
+    await h.run(10_000);
+    h.cut(h.addressOf('c1-internet'));
+    await h.run(5 * 60_000);
+    expect(h.sent).toEqual([]);
+    expect(h.engine.states().links.get('c1-internet')?.state).toBe('maintenance');
+  });
+
   it('after a restart during an outage, sends no second down message and still the recovery', async () => {
     const first = harness();
     await first.run(60_000);
@@ -211,6 +226,18 @@ describe('alert engine at the default intervals', () => {
     await second.run(3 * 60_000);
     expect(second.sent.map((n) => `${n.event}:${n.alertId}`)).toEqual([`resolved:${alert.alertId}`]);
     expect(second.sent[0]!.startedMs).toBe(alert.startedMs);
+  });
+
+  it('reports a link that stays down after its upstream came back, once its recovery time is over', async () => {
+    const h = harness();
+    await h.run(60_000);
+    h.cut(h.addressOf('dc-tslcd'), h.addressOf('c1-tslcd'), h.addressOf('c2-tslcd'), h.addressOf('c3-tslcd'));
+    await h.run(4 * 60_000);
+    // The upstream returns; c2's TSLCD link does not (its own router hung).
+    h.restore(h.addressOf('dc-tslcd'), h.addressOf('c1-tslcd'), h.addressOf('c3-tslcd'));
+    await h.run(4 * 60_000);
+    expect(firing(h.sent).map((n) => `${n.kind}:${n.link?.id}`)).toEqual(['upstream-down:dc-tslcd', 'link-down:c2-tslcd']);
+    expect(resolved(h.sent).map((n) => n.link?.id)).toEqual(['dc-tslcd']);
   });
 
   it('holds a commune link while its upstream is failing, then reports only the root cause', async () => {
@@ -282,5 +309,46 @@ describe('alert engine at the default intervals', () => {
     h.engine.writerHealth(true);
     await h.run(2_000);
     expect(resolved(h.sent).map((n) => n.kind)).toEqual(['collector-write']);
+  });
+
+  it('reads the state of an upstream polled by another collector from the shared store', async () => {
+    // This collector's shard holds the communes but not the district centre.
+    const shard = { index: shardOfSite('dc', 2) === 1 ? 2 : 1, count: 2 };
+    let upstream: { state: 'up' | 'down'; sinceMs: number } = { state: 'up', sinceMs: 0 };
+    const control: AlertControl = {
+      acknowledgements: async () => [],
+      maintenanceWindows: async () => [],
+      restore: async () => ({ entities: [], alerts: [] }),
+      sharedLinkStates: async (ids) => new Map(ids.includes('dc-tslcd') ? [['dc-tslcd', upstream]] : []),
+    };
+    const h = harness({ control, shard, notPolled: ['dc-tslcd', 'dc-internet'] });
+    await h.run(60_000);
+    upstream = { state: 'down', sinceMs: h.now() };
+    const communes = ['c1-tslcd', 'c2-tslcd', 'c3-tslcd'].filter((id) => shardOfSite(h.config.links.find((link) => link.id === id)!.site, 2) === shard.index);
+    h.cut(...communes.map((id) => h.addressOf(id)));
+    await h.run(5 * 60_000);
+    // The other collector tells the root cause; this one says nothing of the links behind it.
+    expect(h.sent).toEqual([]);
+    for (const id of communes) expect(h.engine.states().links.get(id)).toMatchObject({ state: 'unreachable', cause: 'upstream:dc-tslcd' });
+  });
+
+  it('keeps deciding with what it knew when the store cannot be read', async () => {
+    const control: AlertControl = {
+      acknowledgements: async () => {
+        throw new Error('InfluxDB at http://127.0.0.1:8086 is unreachable');
+      },
+      maintenanceWindows: async () => {
+        throw new Error('InfluxDB at http://127.0.0.1:8086 is unreachable');
+      },
+      restore: async () => {
+        throw new Error('InfluxDB at http://127.0.0.1:8086 is unreachable');
+      },
+    };
+    const h = harness({ control });
+    await h.engine.start({ start: () => ({ stop: () => undefined }) });
+    await h.run(60_000);
+    h.cut(h.addressOf('c1-internet'));
+    await h.run(3 * 60_000);
+    expect(firing(h.sent).map((n) => n.kind)).toEqual(['link-down']);
   });
 });
