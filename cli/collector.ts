@@ -6,7 +6,7 @@ import { createAlertEngine, type AlertEngine } from '../collector/alerts/engine.
 import { cronTicks, systemClock } from '../collector/clock.ts';
 import { createCollector } from '../collector/collector.ts';
 import { createHeartbeat } from '../collector/notify/heartbeat.ts';
-import { createNotifier } from '../collector/notify/notifier.ts';
+import { createNotifier, type LinkwatchNotifier } from '../collector/notify/notifier.ts';
 import { startTrapReceiver, type TrapReceiver } from '../collector/traps/receiver.ts';
 import { createInfluxFactsHistory } from '../collector/storage/facts-history.ts';
 import { startSelfMonitoring, type HealthReport } from '../collector/http.ts';
@@ -121,7 +121,7 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
     traps: traps ? () => ({ ...traps.stats() }) : undefined,
   });
 
-  const health = (): HealthReport => healthOf(collector, writer);
+  const health = (): HealthReport => healthOf(collector, writer, engine, notifier);
   const heartbeat = config.alerts.heartbeat ? createHeartbeat({ settings: config.alerts.heartbeat, clock: systemClock, logger, healthy: () => health().ok }) : undefined;
   heartbeat?.start();
   const http =
@@ -217,7 +217,7 @@ async function startTraps(currentConfig: () => Config, engine: AlertEngine | und
   }
 }
 
-function healthOf(collector: ReturnType<typeof createCollector>, writers: PolicyWriters): HealthReport {
+function healthOf(collector: ReturnType<typeof createCollector>, writers: PolicyWriters, engine: AlertEngine | undefined, notifier: LinkwatchNotifier): HealthReport {
   const now = Date.now();
   const schedulerMetrics = collector.scheduler().metrics();
   const problems: string[] = [];
@@ -238,6 +238,8 @@ function healthOf(collector: ReturnType<typeof createCollector>, writers: Policy
       writers: Object.fromEntries(
         Object.entries(byPolicy).map(([policy, stats]) => [policy, { state: stats.state, spool: { batches: stats.spool.batches, bytes: stats.spool.bytes, oldestAgeMs: stats.spool.oldestAgeMs } }]),
       ),
+      alerts: engine ? alertCounts(engine) : 'disabled',
+      notifications: notifier.stats(),
     },
   };
 }

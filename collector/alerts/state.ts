@@ -63,8 +63,11 @@ export interface StepResult {
   events: TrackerEvent[];
 }
 
-export function step(state: TrackerState, round: Round, settings: TrackerSettings): StepResult {
+export function step(state: TrackerState, input: Round, settings: TrackerSettings): StepResult {
   const events: TrackerEvent[] = [];
+  // Rounds come from pings, polls and traps, each stamped at its own start: one that began
+  // before the last one counts as at the same instant, so no outage ends before it began.
+  const round: Round = state.last && input.atMs < state.last.atMs ? { ...input, atMs: state.last.atMs } : input;
   const previous = state.last;
   let next: TrackerState = { ...state, last: round };
 
