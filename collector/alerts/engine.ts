@@ -71,15 +71,8 @@ export interface AlertEngine extends ObservationSink {
   stop(): Promise<void>;
 }
 
-export interface OpenAlertView {
-  alertId: string;
-  kind: AlertKind;
-  severity: Severity;
-  entityKind: EntityKind | 'collector';
-  entity: string;
-  startedMs: number;
-  acknowledged: boolean;
-}
+/** An open alert as the engine holds it: what it restores, with its acknowledgement settled. */
+export type OpenAlertView = Omit<RestoredAlert, 'affected' | 'acknowledged'> & { acknowledged: boolean };
 
 type ConditionRule = 'loss' | 'rtt' | 'utilisation' | 'interfaceErrors';
 const conditionKind: Record<ConditionRule, AlertKind> = { loss: 'loss', rtt: 'rtt', utilisation: 'utilisation', interfaceErrors: 'interface-errors' };
@@ -150,7 +143,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const tracked = new Map<string, Tracked>();
   const open = new Map<string, OpenAlert>();
   const pending = new Map<string, number>();
-  const lastStates = new Map<string, { state: EntityState; cause?: string }>();
+  const lastStates: Record<EntityKind, Map<string, { state: EntityState; cause?: string }>> = { link: new Map(), device: new Map(), site: new Map() };
   const siteOutages = new Map<string, number>();
   const recentRecovery = new Map<string, number>();
   /** Outages (by their start) already told as part of a dark site or a failed upstream: when the
@@ -179,7 +172,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       entry = {
         kind,
         id: item.id,
-        settings: settingsFor(config.alerts, subjectOf(config, kind, item)),
+        settings: settingsFor(config.alerts, subjectOf(topology.sites, kind, item)),
         tracker: initialTracker(clock.now()),
         conditions: {},
         agentSilentRounds: 0,
@@ -371,12 +364,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const recordStates = (now: number) => {
     const points: Point[] = [];
     const visit = (kind: EntityKind, id: string, site: string, verdict: Effective) => {
-      const key = `${kind}:${id}`;
-      const before = lastStates.get(key);
+      const before = lastStates[kind].get(id);
       if (before && before.state === verdict.state && before.cause === verdict.cause) return;
       if (!before && verdict.state === 'unknown') return;
-      lastStates.set(key, { state: verdict.state, cause: verdict.cause });
-      const entry = tracked.get(key);
+      lastStates[kind].set(id, { state: verdict.state, cause: verdict.cause });
+      const entry = kind === 'site' ? undefined : tracked.get(`${kind}:${id}`);
       points.push(
         point('entity_state', now, { site, entity_kind: kind, entity: id }, {
           state: verdict.state,
@@ -481,7 +473,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const site = topology.sites.get(id)!;
       const affected = new Set([...(topology.childSitesOf.get(id) ?? []), ...(topology.linksOf.get(id) ?? []).flatMap((link) => topology.affectedBy.get(link.id) ?? [])]);
       affected.delete(id);
-      const severity = settingsFor(alerts, subjectOf(config, 'site', site)).rules.siteDark.severity;
+      const severity = settingsFor(alerts, subjectOf(topology.sites, 'site', site)).rules.siteDark.severity;
       list.push({ key: problemKey('site-dark', 'site', id), kind: 'site-dark', severity, entityKind: 'site', entity: id, siteId: id, startedMs: verdict.sinceMs, affected: [...affected].sort(), held: false });
     }
     for (const entry of tracked.values()) {
@@ -489,6 +481,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (!item) continue;
       const verdict = verdictOf(entry.kind, entry.id);
       if (!verdict || verdict.state === 'maintenance') continue;
+      // Most subjects most of the time: nothing to say.
+      if (verdict.state === 'up' && !entry.tracker.flapping && entry.interfacesDown.size === 0) continue;
       const siteVerdict = verdicts.sites.get(item.site);
       const siteIsDark = siteVerdict?.dark === true;
       const rules = entry.settings.rules;
@@ -641,7 +635,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (active.length === 0) return undefined;
       const item = kind === 'site' ? topology.sites.get(id) : kind === 'link' ? topology.links.get(id) : topology.devices.get(id);
       if (!item) return undefined;
-      return activeFor(active, subjectOf(config, kind, item), now, config.alerts.timezone)?.id;
+      return activeFor(active, subjectOf(topology.sites, kind, item), now, config.alerts.timezone)?.id;
     };
     verdicts = decide({ topology, own: ownView, maintenance });
     recordStates(now);
@@ -719,7 +713,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       return;
     }
     for (const entity of restored.entities) {
-      lastStates.set(`${entity.kind}:${entity.id}`, { state: entity.state, cause: entity.cause });
+      lastStates[entity.kind].set(entity.id, { state: entity.state, cause: entity.cause });
       if (entity.kind === 'site') {
         if (entity.state === 'down') siteOutages.set(entity.id, entity.sinceMs);
         continue;
@@ -788,7 +782,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
         if (!item) tracked.delete(key);
         else {
-          entry.settings = settingsFor(next.alerts, subjectOf(next, entry.kind, item));
+          entry.settings = settingsFor(next.alerts, subjectOf(topology.sites, entry.kind, item));
           if (!entry.settings.rules.interfaceDown.enabled || entry.settings.rules.interfaceDown.scope !== 'watched') entry.interfacesDown.clear();
         }
       }

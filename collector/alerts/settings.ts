@@ -1,5 +1,5 @@
 import type { AlertSettings, EntitySelector, RuleSettings } from '../../config/alerts.ts';
-import type { Config, Device, Link, Site } from '../../config/schema.ts';
+import type { Device, Link, Site } from '../../config/schema.ts';
 import type { DeviceInfo, EntityKind, LinkInfo, SiteInfo } from './model.ts';
 import type { TrackerSettings } from './state.ts';
 
@@ -47,10 +47,10 @@ export function settingsFor(alerts: AlertSettings, subject: Subject): SubjectSet
   return { tracker, rules };
 }
 
-export function subjectOf(config: Pick<Config, 'sites'>, kind: EntityKind, item: Site | Link | Device): Subject {
+/** `sites` by id: called for every subject on every evaluation while a window is in force. */
+export function subjectOf(sites: ReadonlyMap<string, Site>, kind: EntityKind, item: Site | Link | Device): Subject {
   const siteId = kind === 'site' ? item.id : (item as Link | Device).site;
-  const site = config.sites.find((candidate) => candidate.id === siteId);
-  return { kind, id: item.id, site: siteId, groups: site?.groups ?? [] };
+  return { kind, id: item.id, site: siteId, groups: sites.get(siteId)?.groups ?? [] };
 }
 
 // Snapshots for messages: what an operator needs to act, nothing secret.

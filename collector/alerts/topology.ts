@@ -105,11 +105,21 @@ export interface VerdictInput {
  * their site's parent chain, which are acyclic (the config loader refuses cycles); a subject
  * met again while being decided counts as not failing. */
 export function decide(input: VerdictInput): Verdicts {
-  const { topology, own, maintenance } = input;
+  const { topology, maintenance } = input;
+  // Each subject's view is asked for several times (by itself, its site, what is behind it).
+  const views = { link: new Map<string, OwnView | undefined>(), device: new Map<string, OwnView | undefined>() };
+  const own = (kind: 'link' | 'device', id: string): OwnView | undefined => {
+    const cache = views[kind];
+    if (cache.has(id)) return cache.get(id);
+    const view = input.own(kind, id);
+    cache.set(id, view);
+    return view;
+  };
   const links = new Map<string, Effective>();
   const devices = new Map<string, Effective>();
   const sites = new Map<string, SiteVerdict>();
   const deciding = new Set<string>();
+  const decidingSites = new Set<string>();
 
   const unknown = (sinceMs = 0): Effective => ({ state: 'unknown', sinceMs });
 
@@ -142,8 +152,8 @@ export function decide(input: VerdictInput): Verdicts {
   function linkVerdict(id: string): Effective {
     const done = links.get(id);
     if (done) return done;
-    if (deciding.has(`link:${id}`)) return unknown();
-    deciding.add(`link:${id}`);
+    if (deciding.has(id)) return unknown();
+    deciding.add(id);
     const link = topology.links.get(id);
     const view = own('link', id);
     let verdict: Effective;
@@ -156,7 +166,7 @@ export function decide(input: VerdictInput): Verdicts {
       verdict = root ? { state: 'unreachable', cause: causeOf(root), sinceMs: view.sinceMs, root } : { state: 'down', cause: view.cause, sinceMs: view.sinceMs };
     } else if (view.degradedBy) verdict = { state: 'degraded', cause: view.degradedBy, sinceMs: view.sinceMs };
     else verdict = { state: 'up', sinceMs: view.sinceMs };
-    deciding.delete(`link:${id}`);
+    deciding.delete(id);
     links.set(id, verdict);
     return verdict;
   }
@@ -187,8 +197,8 @@ export function decide(input: VerdictInput): Verdicts {
   function siteVerdict(id: string): SiteVerdict {
     const done = sites.get(id);
     if (done) return done;
-    if (deciding.has(`site:${id}`)) return { ...unknown(), dark: false, mayGoDark: false };
-    deciding.add(`site:${id}`);
+    if (decidingSites.has(id)) return { ...unknown(), dark: false, mayGoDark: false };
+    decidingSites.add(id);
     const siteLinks = topology.linksOf.get(id) ?? [];
     const siteDevices = topology.devicesOf.get(id) ?? [];
     const members = [
@@ -228,7 +238,7 @@ export function decide(input: VerdictInput): Verdicts {
             : { state: 'up', sinceMs: earliest(members), dark: false, mayGoDark: false };
       }
     }
-    deciding.delete(`site:${id}`);
+    decidingSites.delete(id);
     sites.set(id, verdict);
     return verdict;
   }

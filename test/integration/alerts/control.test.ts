@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControlStoreError, createControlStore } from '../../../collector/alerts/control.ts';
 import { isActive } from '../../../collector/alerts/maintenance.ts';
@@ -7,6 +6,7 @@ import { toLine } from '../../../collector/storage/line-protocol.ts';
 import { ensureRetention } from '../../../collector/storage/retention.ts';
 import { point, type Point } from '../../../collector/storage/schema.ts';
 import { selectRows } from '../../helpers/influx.ts';
+import { closedTcpPort } from '../../helpers/cli-io.ts';
 
 // The control plane against a real InfluxDB: what the CLI writes, the engine reads, and back.
 
@@ -145,18 +145,9 @@ describe('control store', () => {
   });
 });
 
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('control store without a usable database', () => {
   it('names the URL, without the password, when InfluxDB is unreachable', async () => {
-    const port = await closedPort();
+    const port = await closedTcpPort();
     const store = createControlStore({ settings: { url: `http://lw:s3cret-pw@127.0.0.1:${port}`, database: 'x' }, timeoutMs: 2_000 });
     const error = await store.openAlerts().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ControlStoreError);

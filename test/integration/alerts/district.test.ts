@@ -311,12 +311,15 @@ alerts:
     const subjects = truth.filter((record) => record.kind === 'link-down' || record.kind === 'site-dark' || record.kind === 'upstream-failure');
     expect(subjects.length).toBeGreaterThanOrEqual(6);
     const outages = await selectRows(influx, `SELECT * FROM "events"."outage" WHERE "kind" = 'outage'`);
+    const errors: number[] = [];
     for (const record of subjects) {
       const entity = record.kind === 'site-dark' ? record.site! : record.link!;
       const match = outages.find((row) => row.entity === entity && Math.abs((row.time as number) - record.startMs) <= INTERVAL + 100);
       expect(match, `${record.kind} ${entity} at ${new Date(record.startMs).toISOString()}`).toBeDefined();
       const endError = (match!.end_ms as number) - record.endMs!;
+      errors.push((match!.time as number) - record.startMs, endError);
       expect(Math.abs(endError), `${record.kind} ${entity} end off by ${endError} ms; start off by ${(match!.time as number) - record.startMs} ms`).toBeLessThanOrEqual(INTERVAL + 100);
     }
+    console.log(`ground truth vs outage records: ${subjects.length} outages, start/end errors from ${Math.min(...errors)} to ${Math.max(...errors)} ms (interval ${INTERVAL} ms)`);
   });
 });

@@ -1,5 +1,4 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { toLine } from '../../../collector/storage/line-protocol.ts';
 import { ensureRetention } from '../../../collector/storage/retention.ts';
 import { point } from '../../../collector/storage/schema.ts';
 import { formatLocal } from '../../../config/time.ts';
+import { captureIo, closedTcpPort } from '../../helpers/cli-io.ts';
 
 // `linkwatch alerts` and `linkwatch maintenance` end to end through main(), against the test
 // InfluxDB, with alert points written as the engine writes them.
@@ -33,28 +33,10 @@ alerts:
     - {id: sao-luu, match: {groups: [core]}, every: {days: [sat], from: "22:00", to: "02:00"}, comment: Sao lưu hằng tuần}
 `;
 
-function captureIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) }, env },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
-
 async function run(args: string[], env: Record<string, string> = {}) {
   const capture = captureIo(env);
   const code = await main(args, capture.io);
   return { code, stdout: capture.stdout(), stderr: capture.stderr() };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('linkwatch alerts and maintenance against InfluxDB', () => {
@@ -68,7 +50,7 @@ describe('linkwatch alerts and maintenance against InfluxDB', () => {
     const dir = await mkdtemp(join(tmpdir(), 'linkwatch-alerts-'));
     file = join(dir, 'district.yaml');
     await writeFile(file, inventory(URL, settings.database));
-    port = await closedPort();
+    port = await closedTcpPort();
     unreachable = join(dir, 'unreachable.yaml');
     await writeFile(unreachable, inventory(`http://lw:s3cret-pw@127.0.0.1:${port}`, settings.database));
     const lines = [

@@ -4,17 +4,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import { startHttpReceiver } from './receivers.ts';
+import { captureIo } from '../../helpers/cli-io.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-function captureIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env }, stdout: () => out.join(''), stderr: () => err.join('') };
-}
 
 async function configWith(alerts: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'linkwatch-cli-notify-'));

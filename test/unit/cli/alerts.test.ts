@@ -6,6 +6,7 @@ import { main } from '../../../cli/main.ts';
 import { describeMatch, describeWhen, windowFromFlags } from '../../../cli/maintenance.ts';
 import { parseConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
+import { captureIo } from '../../helpers/cli-io.ts';
 
 // Argument checking of `linkwatch alerts` and `linkwatch maintenance`: everything here is
 // refused (exit 2) before InfluxDB is asked anything; the config points at a port nothing
@@ -25,16 +26,6 @@ alerts:
   maintenance:
     - {id: sao-luu, match: {groups: [core]}, every: {days: [sat], from: "22:00", to: "02:00"}}
 `;
-
-function captureIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) }, env },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
 
 const loaded = parseConfig(YAML);
 if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));

@@ -3,16 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
-
-export function captureIo(env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (text: string) => out.push(text) }, stderr: { write: (text: string) => err.push(text) }, env },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-  };
-}
+import { captureIo } from '../../helpers/cli-io.ts';
 
 const writeTemp = async (text: string) => {
   const dir = await mkdtemp(join(tmpdir(), 'linkwatch-cli-'));
