@@ -63,6 +63,9 @@ export interface Collector {
   reload(config: Config): void;
   stop(graceMs?: number): Promise<void>;
   scheduler(): Scheduler<CollectorJob>;
+  /** Polls a device now, outside its schedule (the alert engine asks when its site may be going
+   * dark and it has not been polled since); false when it is not this collector's or is busy. */
+  pollNow(deviceId: string): boolean;
   /** When each kind last completed a poll, for /healthz. */
   health(): { startedAt: number; lastPollAt: Partial<Record<CollectorJob['kind'], number>>; targets: number };
 }
@@ -270,6 +273,7 @@ export function createCollector(options: CollectorOptions): Collector {
       devices.clear();
     },
     scheduler: () => scheduler,
+    pollNow: (deviceId) => scheduler.runNow(`snmp:${deviceId}`) || scheduler.runNow(`icmp-device:${deviceId}`),
     health: () => ({ startedAt, lastPollAt: { ...lastPollAt }, targets: targetCount }),
   };
 }

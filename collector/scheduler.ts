@@ -44,6 +44,9 @@ export interface Scheduler<J extends Job> {
   stop(graceMs?: number): Promise<void>;
   /** Runs what is due now; exported for tests that drive the clock by hand. */
   tick(): void;
+  /** Runs one job now, outside its slot (its next slot still comes); false when it is unknown or
+   * already running. */
+  runNow(key: string): boolean;
   metrics(): SchedulerMetrics;
   offsetOf(job: Job): number;
 }
@@ -163,6 +166,14 @@ export function createScheduler<J extends Job>(options: SchedulerOptions<J>): Sc
       }
     },
     tick,
+    runNow(key) {
+      const state = states.get(key);
+      if (stopped || !state || state.busy) return false;
+      state.busy = true;
+      queue.push({ due: [{ job: state.job, slotMs: clock.now() }], states: [state] });
+      pump();
+      return true;
+    },
     metrics: () => ({ ...counters, inFlight: running.size, queued: queue.reduce((sum, item) => sum + item.due.length, 0) }),
     offsetOf,
   };

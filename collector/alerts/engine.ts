@@ -54,6 +54,9 @@ export interface AlertEngineOptions {
   shard?: Shard;
   /** How often acknowledgements, maintenance windows and shared states are read. */
   controlEveryMs?: number;
+  /** Asks for a device to be polled now: when its site may be going dark and it has not been
+   * polled since the links began failing, its answer tells a power cut from a cut line. */
+  pollNow?: (deviceId: string) => void;
 }
 
 export interface AlertEngine extends ObservationSink {
@@ -149,6 +152,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   /** Outages (by their start) already told as part of a dark site or a failed upstream: when the
    * cause recovers first, the rest of such an outage is not news of its own. */
   const covered = new Map<string, { sinceMs: number; releasedMs?: number }>();
+  /** Devices asked to be polled now, by the start of the failures that made it worth asking. */
+  const pollRequested = new Map<string, number>();
   let configWindows: MaintenanceWindow[] = fromSettings(config.alerts.maintenance, config.alerts.timezone);
   let storedWindows: readonly MaintenanceWindow[] = [];
   let shared = new Map<string, { state: EntityState; sinceMs: number }>();
@@ -426,6 +431,22 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
   };
 
+  const requestPolls = () => {
+    if (!options.pollNow) return;
+    for (const [siteId, verdict] of verdicts.sites) {
+      if (!verdict.mayGoDark) continue;
+      const links = (topology.linksOf.get(siteId) ?? []).map((link) => ownView('link', link.id)).filter((view) => view?.failing);
+      const failuresBegan = Math.min(...links.map((view) => view!.failStartMs ?? view!.sinceMs));
+      for (const device of topology.devicesOf.get(siteId) ?? []) {
+        const view = ownView('device', device.id);
+        if (view?.failing || (view?.lastRoundMs ?? -Infinity) >= failuresBegan) continue;
+        if (pollRequested.get(device.id) === failuresBegan) continue;
+        pollRequested.set(device.id, failuresBegan);
+        options.pollNow(device.id);
+      }
+    }
+  };
+
   /** How long a subject may take to come back after its cause did: upAfter rounds and one more. */
   const recoveryGraceMs = (entry: Tracked): number => {
     const interval = entry.kind === 'link' ? (topology.links.get(entry.id)?.icmp?.interval ?? config.collector.icmp.interval) : (topology.devices.get(entry.id)?.snmp?.interval ?? config.collector.icmp.interval);
@@ -640,6 +661,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     verdicts = decide({ topology, own: ownView, maintenance });
     recordStates(now);
     noteCovered(now);
+    requestPolls();
 
     const seen = new Set<string>();
     const grouping = config.alerts.grouping;

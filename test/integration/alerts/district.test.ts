@@ -102,8 +102,9 @@ describe('alerts on a simulated district', () => {
     const writer = await openPolicyWriters({ settings: influx, spoolDir: join(dir, 'spool'), spoolMaxBytes: 64 * 1024 * 1024, logger: silentLogger });
     const created = await createNotifier({ settings: config.alerts, clock: systemClock, logger: silentLogger, sink: writer, backoff: { baseMs: 300, capMs: 1_000 } });
     if (!created.ok) throw new Error(created.message);
-    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger: silentLogger, control: engineControl(store), controlEveryMs: 300 });
-    const collector = createCollector({ config, clock: systemClock, ticks: timerTicks(100), sink: writer, logger: silentLogger, metrics: createCollectorMetrics(), observer: engine });
+    let collector: Collector | undefined;
+    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger: silentLogger, control: engineControl(store), controlEveryMs: 300, pollNow: (device) => collector?.pollNow(device) });
+    collector = createCollector({ config, clock: systemClock, ticks: timerTicks(100), sink: writer, logger: silentLogger, metrics: createCollectorMetrics(), observer: engine });
     await collector.start();
     await engine.start(timerTicks(100));
     running = { writer, notifier: created.notifier, engine, collector };

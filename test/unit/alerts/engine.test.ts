@@ -44,7 +44,7 @@ ${extra}
 const good = (lossPct = 0, rtt = 20): IcmpResult => ({ ok: true, sent: 5, received: Math.round(5 * (1 - lossPct / 100)), lossPct, rttMinMs: rtt, rttAvgMs: rtt, rttMaxMs: rtt, jitterMs: 1, rttsMs: [] }) as unknown as IcmpResult;
 const silent: IcmpResult = { ok: false, reason: 'timeout', message: 'no reply' } as IcmpResult;
 
-function harness(options: { extra?: string; control?: AlertControl; startMs?: number; shard?: Shard; notPolled?: readonly string[] } = {}) {
+function harness(options: { extra?: string; control?: AlertControl; startMs?: number; shard?: Shard; notPolled?: readonly string[]; pollNow?: boolean; snmpEveryMs?: number } = {}) {
   const config = district(options.extra);
   let now = options.startMs ?? Date.UTC(2026, 10, 27, 3, 0, 0);
   const clock = { now: () => now };
@@ -59,7 +59,24 @@ function harness(options: { extra?: string; control?: AlertControl; startMs?: nu
     close: async () => undefined,
   };
   const points: Point[] = [];
-  const engine = createAlertEngine({ config, clock, notifier, sink: { write: (list) => points.push(...(list as Point[])) }, logger: silentLogger, control: options.control, shard: options.shard });
+  /** Devices the engine asked to poll now: polled at the next second, like the scheduler would. */
+  const pollRequests: string[] = [];
+  const pollSoon = new Set<string>();
+  const engine = createAlertEngine({
+    config,
+    clock,
+    notifier,
+    sink: { write: (list) => points.push(...(list as Point[])) },
+    logger: silentLogger,
+    control: options.control,
+    shard: options.shard,
+    pollNow: options.pollNow
+      ? (device) => {
+          pollRequests.push(device);
+          pollSoon.add(device);
+        }
+      : undefined,
+  });
   /** Which addresses answer now, and how. Everything answers unless told otherwise. */
   const answers = new Map<string, IcmpResult>();
   const silentDevices = new Set<string>();
@@ -77,7 +94,8 @@ function harness(options: { extra?: string; control?: AlertControl; startMs?: nu
         engine.observe({ kind: 'icmp-round', link, slotMs: now, results: new Map(link.targets.map((target) => [target.address, answer(target.address)])) });
       }
       for (const device of config.devices) {
-        if ((now - startMs - offsets.get(device.id)!) % 60_000 !== 0) continue;
+        const requested = pollSoon.delete(device.id);
+        if ((now - startMs - offsets.get(device.id)!) % (options.snmpEveryMs ?? 60_000) !== 0 && !requested) continue;
         const dead = silentDevices.has(device.id);
         const address = answer(device.address);
         const result = dead || !address.ok ? ({ ok: false, reason: 'timeout', message: 'timeout' } as const) : ({ ok: true, durationMs: 5, system: { uptimeTicks: 100 }, interfaces: [] } as never);
@@ -89,7 +107,7 @@ function harness(options: { extra?: string; control?: AlertControl; startMs?: nu
   const cut = (...addresses: string[]) => addresses.forEach((address) => answers.set(address, silent));
   const restore = (...addresses: string[]) => addresses.forEach((address) => answers.delete(address));
   const addressOf = (linkId: string) => config.links.find((link) => link.id === linkId)!.targets[0]!.address;
-  return { engine, sent, acked, points, run, cut, restore, addressOf, silentDevices, answers, now: () => now, config };
+  return { engine, sent, acked, points, run, cut, restore, addressOf, silentDevices, answers, now: () => now, config, pollRequests };
 }
 
 const firing = (sent: Notification[]) => sent.filter((n) => n.event === 'firing');
@@ -158,6 +176,20 @@ describe('alert engine at the default intervals', () => {
     h.silentDevices.delete('c1-router');
     await h.run(5 * 60_000);
     expect(resolved(h.sent).map((n) => n.kind)).toEqual(['site-dark']);
+  });
+
+  it('polls a site’s router at once when its links all fail, and tells the dark site within two minutes', async () => {
+    // A router polled every 5 minutes could take minutes to show whether the site has power;
+    // asked to poll it now, the engine has its answer as soon as the links are decided.
+    const h = harness({ pollNow: true, snmpEveryMs: 300_000 });
+    await h.run(30_000); // just after the router's poll
+    const cutAt = h.now();
+    h.cut(h.addressOf('c1-internet'), h.addressOf('c1-tslcd'), '10.1.1.1');
+    h.silentDevices.add('c1-router');
+    await h.run(5 * 60_000);
+    expect(h.pollRequests).toEqual(['c1-router']);
+    expect(firing(h.sent).map((n) => n.kind)).toEqual(['site-dark']);
+    expect(firing(h.sent)[0]!.atMs - cutAt).toBeLessThan(120_000);
   });
 
   it('turns a flapping link into one flapping notice and one settled notice', async () => {

@@ -91,6 +91,12 @@ describe('link state machine', () => {
     expect(events.find((event) => event.type === 'flapping-end')).toMatchObject({ health: 'down' });
   });
 
+  it('needs a new burst of changes to flap again after settling', () => {
+    const quiet = '+'.repeat(21);
+    const { types } = play('++-+-+-+-+' + quiet + '-' + '+'.repeat(5));
+    expect(types.filter((type) => type === 'flapping-start')).toHaveLength(1);
+  });
+
   it('does not call slow changes flapping', () => {
     // One blip every ten minutes: two changes per window.
     const pattern = ('+'.repeat(19) + '-').repeat(6);

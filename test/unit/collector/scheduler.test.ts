@@ -113,6 +113,21 @@ describe('createScheduler', () => {
     expect(runs.slice(count).every((run) => run.keys[0] === 'b')).toBe(true);
   });
 
+  it('runs a job at once on request, without moving its slots, and never twice at a time', async () => {
+    let release!: () => void;
+    const { scheduler, runs, advance, now } = harness({ hold: () => new Promise<void>((resolve) => (release = resolve)) });
+    scheduler.setJobs([{ key: 'snmp:router', intervalMs: 60_000 }]);
+    expect(scheduler.runNow('snmp:router')).toBe(true);
+    expect(runs).toEqual([{ keys: ['snmp:router'], slots: [now()], at: now() }]);
+    expect(scheduler.runNow('snmp:router')).toBe(false);
+    expect(scheduler.runNow('snmp:unknown')).toBe(false);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    await advance(60_000);
+    // Its own slot still came.
+    expect(runs).toHaveLength(2);
+  });
+
   it('counts a failed execution and carries on', async () => {
     let calls = 0;
     const errors: unknown[] = [];
