@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import type { Severity } from '../../config/alerts.ts';
 import type { Config, Device, Link } from '../../config/schema.ts';
 import type { Clock, TickSource } from '../clock.ts';
-import type { Observation, ObservationSink, PointSink } from '../collector.ts';
+import type { ObservationSink, PointSink } from '../collector.ts';
 import type { Logger } from '../logger.ts';
-import type { IcmpResult } from '../probes/icmp/probe.ts';
 import { point, type Point } from '../storage/schema.ts';
 import { inShard, type Shard } from '../targets.ts';
 import { activeFor, fromSettings, isActive, type MaintenanceWindow } from './maintenance.ts';
 import type { AlertKind, EntityKind, EntityState, Measured, Notification, NotificationEvent, Notifier } from './model.ts';
-import { deviceInfo, linkInfo, settingsFor, siteInfo, subjectOf, type SubjectSettings } from './settings.ts';
-import { failing, initialCondition, initialTracker, restoredTracker, step, stepCondition, type ConditionState, type FailureCause, type Round, type TrackerEvent, type TrackerState } from './state.ts';
-import { buildTopology, decide, type Effective, type OwnView, type Topology, type Verdicts } from './topology.ts';
+import { deviceInfo, linkInfo, settingsFor, siteInfo, subjectOf } from './settings.ts';
+import { restoredTracker, type FailureCause } from './state.ts';
+import { conditionKind, conditionUnit, createSubjects, type ConditionRule, type Tracked, type TrapEvent } from './subjects.ts';
+import { buildTopology, decide, type Effective, type Topology, type Verdicts } from './topology.ts';
 
 // The alert engine: poll results in, states, outages and notifications out. It runs in the
 // collector, next to the data; operators reach it through InfluxDB (acknowledgements,
@@ -68,7 +68,7 @@ export interface AlertEngine extends ObservationSink {
   /** Whether points reach InfluxDB; a long failure raises the collector-write alert. */
   writerHealth(ok: boolean): void;
   /** A reboot or interface change reported by a trap, acted on before the next poll. */
-  trap(event: { kind: 'link-down' | 'link-up' | 'cold-start' | 'warm-start'; device: string; interface?: string; ifIndex?: number; atMs: number }): void;
+  trap(event: TrapEvent): void;
   states(): { links: ReadonlyMap<string, Effective>; devices: ReadonlyMap<string, Effective>; sites: ReadonlyMap<string, Effective> };
   openAlerts(): readonly OpenAlertView[];
   stop(): Promise<void>;
@@ -76,32 +76,6 @@ export interface AlertEngine extends ObservationSink {
 
 /** An open alert as the engine holds it: what it restores, with its acknowledgement settled. */
 export type OpenAlertView = Omit<RestoredAlert, 'affected' | 'acknowledged'> & { acknowledged: boolean };
-
-type ConditionRule = 'loss' | 'rtt' | 'utilisation' | 'interfaceErrors';
-const conditionKind: Record<ConditionRule, AlertKind> = { loss: 'loss', rtt: 'rtt', utilisation: 'utilisation', interfaceErrors: 'interface-errors' };
-const conditionUnit: Record<ConditionRule, string> = { loss: '%', rtt: 'ms', utilisation: '%', interfaceErrors: '/s' };
-
-interface Tracked {
-  kind: 'link' | 'device';
-  id: string;
-  settings: SubjectSettings;
-  tracker: TrackerState;
-  conditions: Partial<Record<ConditionRule, ConditionState>>;
-  /** SNMP rounds in a row the agent missed while the address answered. */
-  agentSilentRounds: number;
-  agentSilentSinceMs?: number;
-  /** The carrying interface reported oper-down while admin-up (links). */
-  interfaceDownAtMs?: number;
-  /** Watched interfaces seen up, and those down while admin-up since when (devices). */
-  interfacesUp: Set<string>;
-  interfacesDown: Map<string, number>;
-  /** ifIndex → ifName at the last poll, to read traps that name only the index (devices). */
-  ifNames: Map<number, string>;
-  /** The open outage's start, for its closing record. */
-  outageStartMs?: number;
-  outageInMaintenance: boolean;
-  outageCause?: string;
-}
 
 interface Candidate {
   key: string;
@@ -135,15 +109,11 @@ const alertIdOf = (key: string, startedMs: number): string => `a${createHash('sh
 
 /** A reboot right after an outage is the outage's end, not news. */
 const REBOOT_QUIET_MS = 15 * 60_000;
-/** An interface down report is trusted for this many of the device's polls. */
-const INTERFACE_REPORT_POLLS = 2.5;
-
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const { clock, notifier, sink, logger, control } = options;
   const controlEveryMs = options.controlEveryMs ?? 5_000;
   let config = options.config;
   let topology: Topology = buildTopology(config);
-  const tracked = new Map<string, Tracked>();
   const open = new Map<string, OpenAlert>();
   const pending = new Map<string, number>();
   const lastStates: Record<EntityKind, Map<string, { state: EntityState; cause?: string }>> = { link: new Map(), device: new Map(), site: new Map() };
@@ -169,170 +139,20 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const write = (points: Point[]) => {
     if (points.length > 0) sink.write(points);
   };
-
-  const trackedFor = (kind: 'link' | 'device', item: Link | Device): Tracked => {
-    const key = `${kind}:${item.id}`;
-    let entry = tracked.get(key);
-    if (!entry) {
-      entry = {
-        kind,
-        id: item.id,
-        settings: settingsFor(config.alerts, subjectOf(topology.sites, kind, item)),
-        tracker: initialTracker(clock.now()),
-        conditions: {},
-        agentSilentRounds: 0,
-        interfacesUp: new Set(),
-        interfacesDown: new Map(),
-        ifNames: new Map(),
-        outageInMaintenance: false,
-      };
-      tracked.set(key, entry);
-    }
-    return entry;
-  };
+  const subjects = createSubjects({
+    clock,
+    logger,
+    write,
+    current: () => ({ config, topology }),
+    inMaintenance: (kind, id) => verdictOf(kind, id)?.state === 'maintenance',
+    shared: () => shared,
+    onReboot: (device, atMs) => void oneShot(device, atMs, 'reboot'),
+  });
+  const ownView = subjects.view;
+  const trackedFor = subjects.trackedFor;
 
   const verdictOf = (kind: EntityKind, id: string): Effective | undefined =>
     kind === 'link' ? verdicts.links.get(id) : kind === 'device' ? verdicts.devices.get(id) : verdicts.sites.get(id);
-
-  // --- rounds ------------------------------------------------------------------------------
-
-  const playRound = (entry: Tracked, round: Round, site: string) => {
-    const { state, events } = step(entry.tracker, round, entry.settings.tracker);
-    entry.tracker = state;
-    for (const event of events) record(entry, event, site);
-  };
-
-  /** Outages and blips go to the history as they happen; notifications are decided later. */
-  const record = (entry: Tracked, event: TrackerEvent, site: string) => {
-    const tags = { site, entity_kind: entry.kind, entity: entry.id };
-    const inMaintenance = verdictOf(entry.kind, entry.id)?.state === 'maintenance';
-    switch (event.type) {
-      case 'down':
-        entry.outageStartMs = event.startMs;
-        entry.outageInMaintenance = inMaintenance;
-        entry.outageCause = event.cause;
-        write([point('outage', event.startMs, { ...tags, kind: 'outage' }, { open: 1, cause: event.cause, maintenance: inMaintenance ? 1 : 0 })]);
-        logger.info({ [entry.kind]: entry.id, since: new Date(event.startMs).toISOString(), cause: event.cause }, `${entry.kind} ${entry.id} is down`);
-        break;
-      case 'up': {
-        const rounds = event.rounds;
-        const cause = entry.outageCause ?? 'no-reply';
-        const maintenance = entry.outageInMaintenance || inMaintenance;
-        write([
-          point('outage', event.startMs, { ...tags, kind: 'outage' }, { open: 0, end_ms: event.endMs, duration_s: (event.endMs - event.startMs) / 1000, rounds, cause, maintenance: maintenance ? 1 : 0 }),
-        ]);
-        logger.info({ [entry.kind]: entry.id, durationS: (event.endMs - event.startMs) / 1000 }, `${entry.kind} ${entry.id} is up again`);
-        entry.outageStartMs = undefined;
-        entry.outageCause = undefined;
-        entry.outageInMaintenance = false;
-        break;
-      }
-      case 'blip':
-        write([
-          point('outage', event.startMs, { ...tags, kind: 'blip' }, { open: 0, end_ms: event.endMs, duration_s: (event.endMs - event.startMs) / 1000, rounds: event.rounds, cause: event.cause, maintenance: inMaintenance ? 1 : 0 }),
-        ]);
-        break;
-      case 'flapping-start':
-      case 'flapping-end':
-        logger.info({ [entry.kind]: entry.id, changes: event.type === 'flapping-start' ? event.changes : undefined }, `${entry.kind} ${entry.id} ${event.type === 'flapping-start' ? 'is flapping' : 'settled'}`);
-        break;
-      case 'first-up':
-        break;
-    }
-  };
-
-  const stepRule = (entry: Tracked, rule: ConditionRule, atMs: number, value: number | undefined) => {
-    const settings = entry.settings.rules[rule];
-    if (!settings.enabled) return;
-    const { state } = stepCondition(entry.conditions[rule] ?? initialCondition(), atMs, value, { above: settings.above, forMs: settings.for, clearAfter: entry.settings.tracker.upAfter });
-    entry.conditions[rule] = state;
-  };
-
-  const interfaceReportValid = (entry: Tracked, device: Device | undefined, atMs: number) =>
-    entry.interfaceDownAtMs !== undefined && atMs - entry.interfaceDownAtMs <= INTERFACE_REPORT_POLLS * (device?.snmp?.interval ?? config.collector.snmp.interval);
-
-  /** A link with ICMP targets is judged by them: its interface's status only names the cause
-   * (an interface report is up to a poll old, and a link back up must not wait for the next
-   * poll to say so). A link without targets is judged by its interface at every poll. */
-  const observeIcmpRound = (link: Link, slotMs: number, results: ReadonlyMap<string, IcmpResult>) => {
-    const entry = trackedFor('link', link);
-    const measured = link.targets.map((target) => results.get(target.address)).filter((result): result is IcmpResult => result !== undefined);
-    if (measured.length === 0) return;
-    const answered = measured.flatMap((result) => (result.ok && result.received > 0 ? [result] : []));
-    const ok = answered.length > 0;
-    const interfaceDown = interfaceReportValid(entry, link.device ? topology.devices.get(link.device) : undefined, slotMs);
-    playRound(entry, ok ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: interfaceDown ? 'interface-down' : 'no-reply' }, link.site);
-    // The link is as good as its best target: one far end that never answers is not loss.
-    const loss = ok ? Math.min(...answered.map((result) => result.lossPct)) : undefined;
-    const rtts = answered.flatMap((result) => (result.rttAvgMs !== null ? [result.rttAvgMs] : []));
-    stepRule(entry, 'loss', slotMs, loss);
-    stepRule(entry, 'rtt', slotMs, ok && rtts.length > 0 ? Math.min(...rtts) : undefined);
-  };
-
-  const observeDevicePing = (device: Device, slotMs: number, result: IcmpResult) => {
-    const entry = trackedFor('device', device);
-    playRound(entry, result.ok && result.received > 0 ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: 'silent' }, device.site);
-  };
-
-  const observeSnmp = (observation: Extract<Observation, { kind: 'snmp-poll' }>) => {
-    const { device, links, slotMs, result } = observation;
-    const entry = trackedFor('device', device);
-    if (!result.ok) {
-      if (observation.address === undefined) return;
-      const addressUp = observation.address.ok && observation.address.received > 0;
-      if (addressUp) {
-        entry.agentSilentRounds += 1;
-        entry.agentSilentSinceMs ??= slotMs;
-      }
-      playRound(entry, addressUp ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: 'silent' }, device.site);
-      // Interface-only links cannot be judged while the device does not answer.
-      return;
-    }
-    entry.agentSilentRounds = 0;
-    entry.agentSilentSinceMs = undefined;
-    playRound(entry, { atMs: slotMs, ok: true }, device.site);
-
-    const byName = new Map(result.interfaces.map((iface) => [iface.name, iface]));
-    entry.ifNames = new Map(result.interfaces.map((iface) => [iface.index, iface.name]));
-    for (const link of links) {
-      if (!link.interface) continue;
-      const iface = byName.get(link.interface);
-      if (!iface) continue;
-      const linkEntry = trackedFor('link', link);
-      const down = iface.adminStatus === 'up' && iface.operStatus !== 'up';
-      linkEntry.interfaceDownAtMs = down ? slotMs : undefined;
-      if (link.targets.length === 0) playRound(linkEntry, down ? { atMs: slotMs, ok: false, cause: 'interface-down' } : { atMs: slotMs, ok: true }, link.site);
-    }
-    if (entry.settings.rules.interfaceDown.enabled && entry.settings.rules.interfaceDown.scope === 'watched') {
-      const carried = new Set(links.map((link) => link.interface));
-      for (const iface of result.interfaces) {
-        if (carried.has(iface.name)) continue;
-        if (iface.operStatus === 'up') {
-          entry.interfacesUp.add(iface.name);
-          entry.interfacesDown.delete(iface.name);
-        } else if (iface.adminStatus === 'up' && entry.interfacesUp.has(iface.name) && !entry.interfacesDown.has(iface.name)) {
-          entry.interfacesDown.set(iface.name, slotMs);
-        } else if (iface.adminStatus !== 'up') {
-          entry.interfacesDown.delete(iface.name);
-          entry.interfacesUp.delete(iface.name);
-        }
-      }
-    }
-    const rates = observation.rates;
-    if (!rates) return;
-    for (const link of links) {
-      if (!link.interface) continue;
-      const rate = rates.interfaces.find((candidate) => candidate.name === link.interface);
-      if (!rate?.ok) continue;
-      const linkEntry = trackedFor('link', link);
-      if (link.capacity) {
-        const percent = Math.max((rate.inBps / (link.capacity.downMbps * 1e6)) * 100, (rate.outBps / (link.capacity.upMbps * 1e6)) * 100);
-        stepRule(linkEntry, 'utilisation', slotMs, percent);
-      }
-      if (rate.inErrorsPs !== undefined || rate.outErrorsPs !== undefined) stepRule(linkEntry, 'interfaceErrors', slotMs, (rate.inErrorsPs ?? 0) + (rate.outErrorsPs ?? 0));
-    }
-    if (rates.continuity.kind === 'rebooted') void oneShot(device, slotMs, 'reboot');
-  };
 
   const oneShot = async (device: Device, atMs: number, kind: 'reboot') => {
     const entry = trackedFor('device', device);
@@ -352,20 +172,6 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   const windowsNow = (now: number) => [...configWindows, ...storedWindows].filter((window) => isActive(window, now, config.alerts.timezone));
 
-  const ownView = (kind: 'link' | 'device', id: string): OwnView | undefined => {
-    const entry = tracked.get(`${kind}:${id}`);
-    if (!entry) {
-      const external = kind === 'link' ? shared.get(id) : undefined;
-      if (!external) return undefined;
-      const health = external.state === 'unknown' ? 'unknown' : external.state === 'down' || external.state === 'unreachable' ? 'down' : 'up';
-      return { health, failing: health === 'down', sinceMs: external.sinceMs };
-    }
-    const t = entry.tracker;
-    const silent = entry.agentSilentRounds >= entry.settings.tracker.downAfter ? 'agent-silent' : undefined;
-    const breached = (Object.keys(entry.conditions) as ConditionRule[]).find((rule) => entry.conditions[rule]?.breached);
-    return { health: t.health, failing: failing(t), sinceMs: t.sinceMs, cause: t.cause, degradedBy: silent ?? breached, lastRoundMs: t.last?.atMs, failStartMs: t.failStartMs };
-  };
-
   const recordStates = (now: number) => {
     const points: Point[] = [];
     const visit = (kind: EntityKind, id: string, site: string, verdict: Effective) => {
@@ -373,7 +179,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (before && before.state === verdict.state && before.cause === verdict.cause) return;
       if (!before && verdict.state === 'unknown') return;
       lastStates[kind].set(id, { state: verdict.state, cause: verdict.cause });
-      const entry = kind === 'site' ? undefined : tracked.get(`${kind}:${id}`);
+      const entry = kind === 'site' ? undefined : subjects.get(kind, id);
       points.push(
         point('entity_state', now, { site, entity_kind: kind, entity: id }, {
           state: verdict.state,
@@ -408,16 +214,17 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   /** A dark site is back at the first good round of any of its links or devices. */
   const siteRecoveryMs = (siteId: string, now: number) => {
-    const members = [...(topology.linksOf.get(siteId) ?? []).map((link) => `link:${link.id}`), ...(topology.devicesOf.get(siteId) ?? []).map((device) => `device:${device.id}`)];
-    const backAt = members.flatMap((key) => {
-      const t = tracked.get(key)?.tracker;
+    const members = [...(topology.linksOf.get(siteId) ?? []).map((link) => subjects.get('link', link.id)), ...(topology.devicesOf.get(siteId) ?? []).map((device) => subjects.get('device', device.id))];
+    const backAt = members.flatMap((member) => {
+      const t = member?.tracker;
       return t && t.last?.ok ? [t.goodStartMs ?? t.sinceMs] : [];
     });
     return backAt.length > 0 ? Math.min(...backAt) : now;
   };
 
   const noteCovered = (now: number) => {
-    for (const [key, entry] of tracked) {
+    for (const entry of subjects.all()) {
+      const key = `${entry.kind}:${entry.id}`;
       if (entry.tracker.health !== 'down') {
         covered.delete(key);
         continue;
@@ -497,7 +304,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const severity = settingsFor(alerts, subjectOf(topology.sites, 'site', site)).rules.siteDark.severity;
       list.push({ key: problemKey('site-dark', 'site', id), kind: 'site-dark', severity, entityKind: 'site', entity: id, siteId: id, startedMs: verdict.sinceMs, affected: [...affected].sort(), held: false });
     }
-    for (const entry of tracked.values()) {
+    for (const entry of subjects.all()) {
       const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
       if (!item) continue;
       const verdict = verdictOf(entry.kind, entry.id);
@@ -561,7 +368,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   /** Whether an open alert's problem is still there, judged on its own subject (not on the
    * current verdict: a link reported down stays open when its upstream fails later). */
   const stillOpen = (alert: OpenAlert, now: number): { open: true } | { open: false; endedMs: number; settledState?: 'up' | 'down' } => {
-    const entry = alert.entityKind === 'link' || alert.entityKind === 'device' ? tracked.get(`${alert.entityKind}:${alert.entity}`) : undefined;
+    const entry = alert.entityKind === 'link' || alert.entityKind === 'device' ? subjects.get(alert.entityKind, alert.entity) : undefined;
     const gone = { open: false as const, endedMs: now };
     switch (alert.kind) {
       case 'link-down':
@@ -590,7 +397,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }
       case 'interface-down': {
         const [device, name] = alert.entity.split('/') as [string, string];
-        return tracked.get(`device:${device}`)?.interfacesDown.has(name) ? { open: true } : gone;
+        return subjects.get('device', device)?.interfacesDown.has(name) ? { open: true } : gone;
       }
       case 'collector-write':
         return writerDownSinceMs !== undefined ? { open: true } : gone;
@@ -778,17 +585,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   return {
     observe(observation) {
-      switch (observation.kind) {
-        case 'icmp-round':
-          observeIcmpRound(observation.link, observation.slotMs, observation.results);
-          break;
-        case 'device-ping':
-          observeDevicePing(observation.device, observation.slotMs, observation.result);
-          break;
-        case 'snmp-poll':
-          observeSnmp(observation);
-          break;
-      }
+      subjects.observe(observation);
     },
     async start(ticks) {
       await restore();
@@ -800,14 +597,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       config = next;
       topology = buildTopology(next);
       configWindows = fromSettings(next.alerts.maintenance, next.alerts.timezone);
-      for (const [key, entry] of tracked) {
-        const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
-        if (!item) tracked.delete(key);
-        else {
-          entry.settings = settingsFor(next.alerts, subjectOf(topology.sites, entry.kind, item));
-          if (!entry.settings.rules.interfaceDown.enabled || entry.settings.rules.interfaceDown.scope !== 'watched') entry.interfacesDown.clear();
-        }
-      }
+      subjects.reload();
     },
     evaluate() {
       // One evaluation at a time: a slow outbox write must not let two decide the same alert.
@@ -824,23 +614,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       else writerDownSinceMs ??= clock.now();
     },
     trap(event) {
-      const device = topology.devices.get(event.device);
-      if (!device) return;
-      if (event.kind === 'cold-start' || event.kind === 'warm-start') {
-        if (event.kind === 'cold-start') void oneShot(device, event.atMs, 'reboot');
-        return;
-      }
-      const name = event.interface ?? (event.ifIndex !== undefined ? tracked.get(`device:${device.id}`)?.ifNames.get(event.ifIndex) : undefined);
-      if (name === undefined) return;
-      for (const link of config.links) {
-        if (link.device !== device.id || link.interface !== name) continue;
-        const entry = trackedFor('link', link);
-        entry.interfaceDownAtMs = event.kind === 'link-down' ? event.atMs : undefined;
-        // A linkDown trap is a failed round now, before the next ping; recovery is left to the
-        // rounds (pings, or the interface at the next poll), which see it for themselves.
-        if (event.kind === 'link-down') playRound(entry, { atMs: event.atMs, ok: false, cause: 'interface-down' }, link.site);
-        else if (link.targets.length === 0) playRound(entry, { atMs: event.atMs, ok: true }, link.site);
-      }
+      subjects.trap(event);
     },
     states: () => ({ links: verdicts.links, devices: verdicts.devices, sites: verdicts.sites }),
     openAlerts: () =>
