@@ -127,7 +127,7 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
   const http =
     config.collector.http.listen === 'off'
       ? undefined
-      : await startSelfMonitoring({ listen: config.collector.http.listen, registry: metrics.registry, health });
+      : await startSelfMonitoring({ listen: config.collector.http.listen, registry: metrics.registry, health, heartbeat: (peer) => engine?.peerHeartbeat(peer) ?? false });
   if (http) logger.info({ address: http.address }, 'self-monitoring on /metrics and /healthz');
 
   const reload = async () => {

@@ -199,6 +199,17 @@ const heartbeatSchema = z.strictObject({
   method: z.enum(['GET', 'POST']).default('GET'),
 });
 
+/** Another collector whose heartbeat (`alerts.heartbeat.url` pointed at this collector's
+ * `/heartbeat/<id>`) this one expects: a linkwatch watching another. */
+const peerSchema = z.strictObject({
+  id: idSchema,
+  name: z.string().min(1).optional(),
+  /** Silence longer than this raises `peer-silent` (critical). */
+  maxSilence: durationSchema.default(3 * 60_000),
+  severity: z.enum(severities).default('critical'),
+});
+export type PeerSettings = z.output<typeof peerSchema>;
+
 export const alertsSchema = z.strictObject({
   enabled: z.boolean().default(true),
   language: z.enum(languages).default('vi'),
@@ -225,5 +236,6 @@ export const alertsSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
   outbox: outboxSchema.default(() => outboxSchema.parse({})),
   heartbeat: heartbeatSchema.optional(),
+  peers: z.array(peerSchema).default([]),
 });
 export type AlertSettings = Omit<z.output<typeof alertsSchema>, 'overrides'> & { overrides: AlertOverride[] };

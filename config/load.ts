@@ -174,6 +174,11 @@ function crossCheckAlerts(config: ParsedConfig, ids: { sites: Map<string, number
     if (!routes.has(route.escalate.route)) error(['alerts', 'routes', i, 'escalate', 'route'], `unknown route "${route.escalate.route}"${suggest(route.escalate.route, [...routes.keys()])}`);
     else if (route.escalate.route === route.id) error(['alerts', 'routes', i, 'escalate', 'route'], 'a route cannot escalate to itself');
   });
+  const peers = new Set<string>();
+  alerts.peers.forEach((peer, i) => {
+    if (peers.has(peer.id)) error(['alerts', 'peers', i, 'id'], `duplicate peer id "${peer.id}"`);
+    peers.add(peer.id);
+  });
   const windows = new Set<string>();
   alerts.maintenance.forEach((window, i) => {
     if (windows.has(window.id)) error(['alerts', 'maintenance', i, 'id'], `duplicate maintenance window id "${window.id}"`);

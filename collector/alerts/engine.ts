@@ -67,6 +67,8 @@ export interface AlertEngine extends ObservationSink {
   evaluate(): Promise<void>;
   /** Whether points reach InfluxDB; a long failure raises the collector-write alert. */
   writerHealth(ok: boolean): void;
+  /** A heartbeat from another collector listed in `alerts.peers`; false when none has that id. */
+  peerHeartbeat(peerId: string): boolean;
   /** A reboot or interface change reported by a trap, acted on before the next poll. */
   trap(event: TrapEvent): void;
   states(): { links: ReadonlyMap<string, Effective>; devices: ReadonlyMap<string, Effective>; sites: ReadonlyMap<string, Effective> };
@@ -128,6 +130,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   let storedWindows: readonly MaintenanceWindow[] = [];
   let shared = new Map<string, { state: EntityState; sinceMs: number }>();
   let writerDownSinceMs: number | undefined;
+  /** Last heartbeat of each peer; a peer never heard from counts from the engine's start. */
+  const peerSeenMs = new Map<string, number>();
+  const startedMs = clock.now();
   let verdicts: Verdicts = { links: new Map(), devices: new Map(), sites: new Map() };
   let lastControlMs = -Infinity;
   let ackCursorMs = clock.now() - 7 * 86_400_000;
@@ -358,6 +363,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         list.push({ ...base, entity: `${entry.id}/${name}`, key: problemKey('interface-down', 'device', `${entry.id}/${name}`), kind: 'interface-down', severity: rules.interfaceDown.severity, interface: name, startedMs: sinceMs, held: false });
       }
     }
+    for (const peer of config.alerts.peers) {
+      const seen = peerSeenMs.get(peer.id) ?? startedMs;
+      if (now - seen > peer.maxSilence) {
+        list.push({ key: problemKey('peer-silent', 'collector', peer.id), kind: 'peer-silent', severity: peer.severity, entityKind: 'collector', entity: peer.id, startedMs: seen, held: false });
+      }
+    }
     const write = config.alerts.rules.collectorWrite;
     if (write.enabled && writerDownSinceMs !== undefined && now - writerDownSinceMs >= write.for) {
       list.push({ key: problemKey('collector-write', 'collector', 'collector'), kind: 'collector-write', severity: write.severity, entityKind: 'collector', entity: 'collector', startedMs: writerDownSinceMs, held: false });
@@ -401,6 +412,12 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       }
       case 'collector-write':
         return writerDownSinceMs !== undefined ? { open: true } : gone;
+      case 'peer-silent': {
+        const peer = config.alerts.peers.find((candidate) => candidate.id === alert.entity);
+        const seen = peerSeenMs.get(alert.entity);
+        if (!peer) return gone;
+        return seen !== undefined && now - seen <= peer.maxSilence ? { open: false, endedMs: seen } : { open: true };
+      }
       case 'reboot':
       case 'test':
         return gone;
@@ -428,6 +445,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       upstream: upstreamLink ? { link: linkInfo(upstreamLink) } : undefined,
       affectedSites: alert.affected?.map(siteName),
       measured: alert.measured,
+      detail: alert.kind === 'peer-silent' ? (config.alerts.peers.find((peer) => peer.id === alert.entity)?.name ?? alert.entity) : undefined,
       ...extra,
     };
   };
@@ -608,6 +626,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
           evaluating = undefined;
         });
       return evaluating;
+    },
+    peerHeartbeat(peerId) {
+      if (!config.alerts.peers.some((peer) => peer.id === peerId)) return false;
+      peerSeenMs.set(peerId, clock.now());
+      return true;
     },
     writerHealth(ok) {
       if (ok) writerDownSinceMs = undefined;

@@ -26,6 +26,7 @@ export const alertKinds = [
   'interface-down',
   'reboot',
   'collector-write',
+  'peer-silent',
   'test',
 ] as const;
 export type AlertKind = (typeof alertKinds)[number];

@@ -124,6 +124,11 @@ const vi: Words = {
       headline: 'KHÔNG GHI ĐƯỢC DỮ LIỆU',
       cause: () => 'Bộ thu thập không ghi được vào InfluxDB; dữ liệu đang chờ trong bộ đệm trên đĩa. Kiểm tra máy chủ InfluxDB và dung lượng đĩa.',
     },
+    'peer-silent': {
+      headline: 'MẤT TÍN HIỆU BỘ THU THẬP KHÁC',
+      resolved: 'BỘ THU THẬP KHÁC HOẠT ĐỘNG LẠI',
+      cause: () => 'Một bộ thu thập linkwatch khác không còn gửi tín hiệu định kỳ: máy đó có thể đã tắt, treo hoặc mất mạng, và các điểm nó giám sát đang không được theo dõi.',
+    },
     test: { headline: 'TIN NHẮN THỬ', cause: () => 'Đây là tin nhắn thử của linkwatch, không cần xử lý.' },
   },
   recovered: 'ĐÃ KHÔI PHỤC',
@@ -208,6 +213,11 @@ const en: Words = {
     'collector-write': {
       headline: 'COLLECTOR CANNOT WRITE',
       cause: () => 'The collector cannot write to InfluxDB; its data waits in the on-disk spool. Check the InfluxDB server and the disk space.',
+    },
+    'peer-silent': {
+      headline: 'ANOTHER COLLECTOR IS SILENT',
+      resolved: 'THE OTHER COLLECTOR IS BACK',
+      cause: () => 'Another linkwatch collector stopped sending its heartbeat: its machine may be off, hung or cut off, and the sites it watches are not being watched.',
     },
     test: { headline: 'TEST MESSAGE', cause: () => 'This is a linkwatch test message; nothing to do.' },
   },

@@ -29,6 +29,7 @@ interface HookMessage {
   event: string;
   kind: string;
   link?: { id: string };
+  detail?: string;
 }
 
 describe('alerts in the running collector', () => {
@@ -103,6 +104,7 @@ links:
   - {id: commune-lan, site: commune, kind: lan, targets: [127.0.0.1]}
 alerts:
   grouping: 500ms
+  peers: [{id: huyen-ben-canh, name: Bộ thu thập huyện bên cạnh, maxSilence: 3s, severity: warning}]
   channels:
     hook: {type: webhook, url: "${hookUrl}", secret: ${HOOK_SECRET}}
   routes:
@@ -185,6 +187,23 @@ alerts:
     expect(logs).not.toContain('alerts-traps');
     expect(logs).not.toContain(HOOK_SECRET);
   }, 30_000);
+
+  it('watches another collector by the heartbeats it sends to /heartbeat/<id>', async () => {
+    const beat = (peer: string) => fetch(`http://127.0.0.1:${HTTP_PORT}/heartbeat/${peer}`, { method: 'POST' });
+    expect((await beat('unknown-peer')).status).toBe(404);
+    // Never heard from since the start: silent.
+    await waitFor('the silent peer', () => received.some((m) => m.kind === 'peer-silent' && m.event === 'firing'), 10_000);
+    expect(received.find((m) => m.kind === 'peer-silent')!.detail).toBe('Bộ thu thập huyện bên cạnh');
+    const timer = setInterval(() => void beat('huyen-ben-canh'), 500);
+    try {
+      expect((await beat('huyen-ben-canh')).status).toBe(200);
+      await waitFor('the peer back', () => received.some((m) => m.kind === 'peer-silent' && m.event === 'resolved'), 10_000);
+    } finally {
+      clearInterval(timer);
+    }
+    const firings = received.filter((m) => m.kind === 'peer-silent' && m.event === 'firing').length;
+    await waitFor('the peer silent again', () => received.filter((m) => m.kind === 'peer-silent' && m.event === 'firing').length > firings, 10_000);
+  }, 40_000);
 
   it('sends a test message through a route with `notify test`', async () => {
     const result = await cli(['notify', 'test', 'it']);

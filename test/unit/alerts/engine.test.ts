@@ -330,6 +330,22 @@ describe('alert engine at the default intervals', () => {
     expect(h.engine.openAlerts()[0]).toMatchObject({ alertId: alert.alertId, acknowledged: true });
   });
 
+  it('watches another collector by its heartbeats: silent past maxSilence, then back', async () => {
+    const h = harness({ extra: `alerts:\n  peers: [{id: huyen-a, name: Bộ thu thập huyện A, maxSilence: 3m}]` });
+    expect(h.engine.peerHeartbeat('someone-else')).toBe(false);
+    for (let i = 0; i < 5; i++) {
+      expect(h.engine.peerHeartbeat('huyen-a')).toBe(true);
+      await h.run(60_000);
+    }
+    expect(h.sent).toEqual([]);
+    await h.run(3 * 60_000 + 2_000);
+    expect(firing(h.sent).map((n) => `${n.kind}:${n.detail}`)).toEqual(['peer-silent:Bộ thu thập huyện A']);
+    expect(firing(h.sent)[0]!.site).toBeUndefined();
+    h.engine.peerHeartbeat('huyen-a');
+    await h.run(2_000);
+    expect(resolved(h.sent).map((n) => n.kind)).toEqual(['peer-silent']);
+  });
+
   it('raises the collector-write alert when points cannot be written for the rule period', async () => {
     const h = harness();
     await h.run(10_000);
