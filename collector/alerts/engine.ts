@@ -450,11 +450,11 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     };
   };
 
-  const publish = async (alert: OpenAlert, event: NotificationEvent, atMs: number, extra: Partial<Notification> = {}) => {
-    const notification = notificationOf(alert, event, atMs, extra);
+  /** Records an alert event in InfluxDB (what `alerts list`, the API and a restart read). */
+  const recordAlert = (alert: OpenAlert, notification: Notification) =>
     write([
-      point('alert', atMs, { alert_id: alert.alertId, kind: alert.kind, severity: alert.severity, site: alert.siteId }, {
-        event,
+      point('alert', notification.atMs, { alert_id: alert.alertId, kind: alert.kind, severity: alert.severity, site: alert.siteId }, {
+        event: notification.event,
         entity_kind: alert.entityKind,
         entity: alert.entity,
         started_ms: alert.startedMs,
@@ -465,6 +465,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         notification_id: notification.id,
       }),
     ]);
+
+  const publish = async (alert: OpenAlert, event: NotificationEvent, atMs: number, extra: Partial<Notification> = {}) => {
+    const notification = notificationOf(alert, event, atMs, extra);
+    recordAlert(alert, notification);
     try {
       await notifier.publish(notification);
     } catch (error) {
@@ -516,7 +520,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         const linkKey = problemKey('link-down', 'link', alert.linkId);
         const verdict = verdicts.links.get(alert.linkId);
         if (!open.has(linkKey) && verdict?.state === 'down') {
-          open.set(linkKey, { ...alert, key: linkKey, kind: 'link-down', alertId: alertIdOf(linkKey, verdict.sinceMs), startedMs: verdict.sinceMs });
+          const down: OpenAlert = { ...alert, key: linkKey, kind: 'link-down', alertId: alertIdOf(linkKey, verdict.sinceMs), startedMs: verdict.sinceMs };
+          open.set(linkKey, down);
+          // Recorded, not sent: a restart must still owe its recovery.
+          recordAlert(down, notificationOf(down, 'firing', now));
         }
       }
     }

@@ -208,6 +208,29 @@ describe('alert engine at the default intervals', () => {
     expect(h.sent[1]!.settledState).toBe('up');
   });
 
+  it('after flapping that settles in an outage, owes only the recovery', async () => {
+    const h = harness();
+    await h.run(60_000);
+    const address = h.addressOf('c2-internet');
+    for (let i = 0; i < 6; i++) {
+      h.cut(address);
+      await h.run(30_000);
+      h.restore(address);
+      await h.run(30_000);
+    }
+    h.cut(address);
+    await h.run(12 * 60_000);
+    expect(h.sent.map((n) => `${n.kind}:${n.event}:${n.settledState ?? ''}`)).toEqual(['flapping:firing:', 'flapping:resolved:down']);
+    // The outage is on record as an open alert (a restart must still owe its recovery)…
+    const recorded = h.points.filter((p) => p.measurement === 'alert' && p.tags.kind === 'link-down');
+    expect(recorded.map((p) => p.fields.event)).toEqual(['firing']);
+    h.restore(address);
+    await h.run(2 * 60_000);
+    // …and its recovery is the one message more.
+    expect(h.sent.slice(2).map((n) => `${n.kind}:${n.event}`)).toEqual(['link-down:resolved']);
+    expect(h.sent[2]!.alertId).toBe(recorded[0]!.tags.alert_id);
+  });
+
   it('sends nothing for an outage inside a maintenance window, and still records it', async () => {
     const h = harness({ extra: `alerts:\n  maintenance: [{id: fibre-works, match: {links: [c1-internet]}, every: {from: "00:00", to: "23:59"}}]` });
     await h.run(60_000);
