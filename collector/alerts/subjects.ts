@@ -2,6 +2,7 @@ import type { Config, Device, Link } from '../../config/schema.ts';
 import type { Clock } from '../clock.ts';
 import type { Observation } from '../collector.ts';
 import type { Logger } from '../logger.ts';
+import { watchedInterfaces } from '../points.ts';
 import type { IcmpResult } from '../probes/icmp/probe.ts';
 import { point, type Point } from '../storage/schema.ts';
 import type { AlertKind, EntityState } from './model.ts';
@@ -211,7 +212,9 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     }
     if (entry.settings.rules.interfaceDown.enabled && entry.settings.rules.interfaceDown.scope === 'watched') {
       const carried = new Set(links.map((link) => link.interface));
-      for (const iface of result.interfaces) {
+      // Only what the device's `interfaces` setting selects: a switch's unwatched ports are
+      // nobody's business.
+      for (const iface of watchedInterfaces(device, links, result.interfaces)) {
         if (carried.has(iface.name)) continue;
         if (iface.operStatus === 'up') {
           entry.interfacesUp.add(iface.name);

@@ -369,6 +369,44 @@ describe('alert engine at the default intervals', () => {
     expect(resolved(h.sent).map((n) => n.kind)).toEqual(['peer-silent']);
   });
 
+  it('with scope watched, tells an interface that went down while enabled, among the watched ones only', async () => {
+    const result = parseConfig(`
+sites: [{id: dc, name: DC, kind: district-centre}]
+devices:
+  - {id: sw, site: dc, role: switch, address: 10.0.0.3, snmp: {credentials: {version: 2c, community: x}}, interfaces: [{index: "1-2"}]}
+alerts:
+  grouping: 1s
+  rules: {interfaceDown: {scope: watched}}
+`);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const config = result.config;
+    let now = Date.UTC(2026, 10, 27, 3, 0, 0);
+    const sent: Notification[] = [];
+    const engine = createAlertEngine({
+      config,
+      clock: { now: () => now },
+      notifier: { publish: async (n) => void sent.push(n), acknowledge: () => undefined, tick: async () => undefined, close: async () => undefined },
+      sink: { write: () => undefined },
+      logger: silentLogger,
+    });
+    const port = (index: number, oper: 'up' | 'down', admin: 'up' | 'down' = 'up') =>
+      ({ index, name: `port${index}`, descr: `port${index}`, alias: '', type: 6, typeName: 'ethernetCsmacd', speedBps: 1e9, operStatus: oper, adminStatus: admin, counterBits: 64, inOctets: 0n, outOctets: 0n }) as const;
+    const poll = async (ports: ReturnType<typeof port>[]) => {
+      now += 60_000;
+      engine.observe({ kind: 'snmp-poll', device: config.devices[0]!, links: [], slotMs: now, result: { ok: true, system: { uptimeTicks: 100 }, interfaces: ports, durationMs: 5 } as never });
+      for (let i = 0; i < 3; i++) {
+        now += 1_000;
+        await engine.evaluate();
+      }
+    };
+    await poll([port(1, 'up'), port(2, 'up'), port(3, 'up')]);
+    // Port 2 (watched) unplugged; port 3 (not watched) too; port 1 switched off by an operator.
+    await poll([port(1, 'down', 'down'), port(2, 'down'), port(3, 'down')]);
+    expect(sent.map((n) => `${n.kind}:${n.event}:${n.interface}`)).toEqual(['interface-down:firing:port2']);
+    await poll([port(1, 'down', 'down'), port(2, 'up'), port(3, 'down')]);
+    expect(sent.map((n) => `${n.kind}:${n.event}:${n.interface}`)).toEqual(['interface-down:firing:port2', 'interface-down:resolved:port2']);
+  });
+
   it('raises the collector-write alert when points cannot be written for the rule period', async () => {
     const h = harness();
     await h.run(10_000);
