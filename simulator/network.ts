@@ -354,7 +354,13 @@ async function netnsNetwork(plan: NetnsPlan, timeouts: Timeouts): Promise<Manage
       const site = find.site(plan.sites, siteId);
       await enqueue(siteId, async () => {
         await run('ip', ['-n', site.namespace, 'link', 'set', site.nsVeth, dark ? 'down' : 'up']);
-        if (!dark) await waitUntilUp(site, run);
+        if (!dark) {
+          await waitUntilUp(site, run);
+          // The dark period left the site's addresses FAILED in the host's neighbour table, and
+          // the kernel answers "unreachable" for them until it tries ARP again: the power is
+          // back when the ground truth says so only if they are forgotten now.
+          await run('ip', ['neigh', 'flush', 'dev', site.hostVeth]);
+        }
       }).catch((error: Error) => {
         throw new Error(`cannot ${dark ? 'darken' : 'light'} site "${siteId}" (namespace ${site.namespace}): ${error.message}`, { cause: error });
       });
