@@ -4,7 +4,8 @@ import type { FaultOutcome, SimAgent } from './contracts.ts';
 import type { Fault, FaultKind, FaultOf, ScheduledFault, TruthRecord } from './faults.ts';
 import { simulatedInventory, profileFor } from './inventory.ts';
 import { createSimNetwork, type ManagedSimNetwork } from './network.ts';
-import { linksBehind, NETNS_MAX_SITES } from './network-plan.ts';
+import { NETNS_MAX_SITES } from './network-plan.ts';
+import { linksBehind } from '../config/dependencies.ts';
 import { createSimMibCache, startSimAgent } from './agent.ts';
 import { createTruthLog } from './truth.ts';
 

@@ -1,3 +1,4 @@
+import { linksBehind, sitesBehind } from '../../config/dependencies.ts';
 import type { Config, Device, Link, Site } from '../../config/schema.ts';
 import type { EntityKind, EntityState } from './model.ts';
 
@@ -11,8 +12,7 @@ export interface Topology {
   devices: ReadonlyMap<string, Device>;
   linksOf: ReadonlyMap<string, readonly Link[]>;
   devicesOf: ReadonlyMap<string, readonly Device[]>;
-  /** Sites cut off when a link fails: the sites of every link behind it (by `upstream`), and
-   * the sites behind its site when it is the site's only way out. */
+  /** Sites cut off when a link fails: the sites of every link behind it (by `upstream`). */
   affectedBy: ReadonlyMap<string, readonly string[]>;
   /** Sites whose parent chain passes through a site. */
   childSitesOf: ReadonlyMap<string, readonly string[]>;
@@ -21,41 +21,26 @@ export interface Topology {
 export function buildTopology(config: Pick<Config, 'sites' | 'links' | 'devices'>): Topology {
   const group = <T extends { site: string }>(items: readonly T[]) => {
     const map = new Map<string, T[]>();
-    for (const item of items) map.set(item.site, [...(map.get(item.site) ?? []), item]);
+    for (const item of items) {
+      const list = map.get(item.site);
+      if (list) list.push(item);
+      else map.set(item.site, [item]);
+    }
     return map;
   };
-  const links = new Map(config.links.map((link) => [link.id, link]));
-  const behind = new Map<string, Set<string>>();
-  for (const link of config.links) {
-    // Walk up the chain: every ancestor cuts this link's site off.
-    const seen = new Set<string>();
-    for (let up = link.upstream; up !== undefined && !seen.has(up); up = links.get(up)?.upstream) {
-      seen.add(up);
-      const set = behind.get(up) ?? new Set<string>();
-      set.add(link.site);
-      behind.set(up, set);
-    }
-  }
-  const sites = new Map(config.sites.map((site) => [site.id, site]));
-  const children = new Map<string, Set<string>>();
-  for (const site of config.sites) {
-    const seen = new Set<string>();
-    for (let parent = site.parent; parent !== undefined && !seen.has(parent); parent = sites.get(parent)?.parent) {
-      seen.add(parent);
-      const set = children.get(parent) ?? new Set<string>();
-      set.add(site.id);
-      children.set(parent, set);
-    }
-  }
-  const sorted = (set: Set<string> | undefined) => [...(set ?? [])].sort();
+  // Only links and sites something depends on have anything behind them.
+  const upstreams = new Set(config.links.flatMap((link) => (link.upstream === undefined ? [] : [link.upstream])));
+  const parents = new Set(config.sites.flatMap((site) => (site.parent === undefined ? [] : [site.parent])));
+  const siteOfLink = new Map(config.links.map((link) => [link.id, link.site]));
+  const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
   return {
-    sites,
-    links,
+    sites: new Map(config.sites.map((site) => [site.id, site])),
+    links: new Map(config.links.map((link) => [link.id, link])),
     devices: new Map(config.devices.map((device) => [device.id, device])),
     linksOf: group(config.links),
     devicesOf: group(config.devices),
-    affectedBy: new Map([...behind.keys()].map((id) => [id, sorted(behind.get(id))])),
-    childSitesOf: new Map([...children.keys()].map((id) => [id, sorted(children.get(id))])),
+    affectedBy: new Map([...upstreams].map((id) => [id, sorted(linksBehind(id, config.links).map((link) => siteOfLink.get(link)!))])),
+    childSitesOf: new Map([...parents].map((id) => [id, sorted(sitesBehind(id, config.sites))])),
   };
 }
 

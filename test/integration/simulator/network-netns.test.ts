@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIcmpProber, type IcmpResult } from '../../../collector/probes/icmp/probe.ts';
 import { createSimNetwork, type ManagedSimNetwork, type SimNetworkOptions } from '../../../simulator/network.ts';
-import { linksBehind, type NetnsSitePlan } from '../../../simulator/network-plan.ts';
+import { linksBehind } from '../../../config/dependencies.ts';
+import type { NetnsSitePlan } from '../../../simulator/network-plan.ts';
 
 // The network side in netns mode, observed the way linkwatch observes it: the project's ICMP
 // prober (fping) and UDP datagrams from the root namespace. Own prefix and /24s (10.251.241–243)

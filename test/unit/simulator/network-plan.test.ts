@@ -2,18 +2,17 @@ import { describe, expect, it } from 'vitest';
 import {
   chaosRuleset,
   hostVethName,
-  linksBehind,
   MAX_INTERFACE_NAME,
   NETNS_MAX_SITES,
   ownHostVethPattern,
   ownNamespacePattern,
   planNetwork,
-  sitesBehind,
   type LinkChaos,
   type NetnsPlan,
   type NetworkPlan,
   type PlanInput,
 } from '../../../simulator/network-plan.ts';
+import { linksBehind, sitesBehind } from '../../../config/dependencies.ts';
 
 // A district: the centre, two communes behind it, one commune behind the first commune.
 const sites = [{ id: 'van-ban' }, { id: 'nam-xe', parent: 'van-ban' }, { id: 'chieng-ken', parent: 'van-ban' }, { id: 'dan-thang', parent: 'nam-xe' }];
