@@ -6,7 +6,7 @@ import { toLine } from '../../../collector/storage/line-protocol.ts';
 import { ensureRetention } from '../../../collector/storage/retention.ts';
 import { point, type Point } from '../../../collector/storage/schema.ts';
 import { selectRows } from '../../helpers/influx.ts';
-import { closedTcpPort } from '../../helpers/cli-io.ts';
+import { closedTcpPort } from '../../helpers/ports.ts';
 
 // The control plane against a real InfluxDB: what the CLI writes, the engine reads, and back.
 

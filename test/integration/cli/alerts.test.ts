@@ -8,7 +8,8 @@ import { toLine } from '../../../collector/storage/line-protocol.ts';
 import { ensureRetention } from '../../../collector/storage/retention.ts';
 import { point } from '../../../collector/storage/schema.ts';
 import { formatLocal } from '../../../config/time.ts';
-import { captureIo, closedTcpPort } from '../../helpers/cli-io.ts';
+import { captureIo } from '../../helpers/cli-io.ts';
+import { closedTcpPort } from '../../helpers/ports.ts';
 
 // `linkwatch alerts` and `linkwatch maintenance` end to end through main(), against the test
 // InfluxDB, with alert points written as the engine writes them.

@@ -1,10 +1,10 @@
-import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeSnmp, type SnmpProbeOptions, type SnmpProbeResult, type SnmpTarget } from '../../../collector/probes/snmp/probe.ts';
 import type { SnmpCredentials } from '../../../config/schema.ts';
 import { Secret } from '../../../config/secret.ts';
 import { ber, response, startFakeAgent, systemAnswer, tlv, type Answer, type FakeAgent, type Request } from './fake-agent.ts';
+import { closedUdpPort } from '../../helpers/ports.ts';
 
 // Answers no real agent gives, from a raw UDP responder on loopback, and silence from a closed
 // port. What net-snmp does with each (checked in node_modules/net-snmp/index.js):
@@ -44,20 +44,12 @@ const agentWith =
     return request.pduType === 0xa0 ? systemAnswer(request) : walk(request);
   };
 
-async function closedPort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 describe('silence', () => {
   it.each<[string, SnmpCredentials]>([
     ['v2c', v2c],
     ['v3', { version: '3', user: 'linkwatch', context: '', level: 'authNoPriv', authProtocol: 'sha', authKey: new Secret('authkey123') }],
   ])('a closed loopback port is a timeout (or unreachable) within timeout × attempts (%s)', async (_name, credentials) => {
-    const { result, elapsed } = await timed(async () => probeSnmp(target(await closedPort(), credentials), options));
+    const { result, elapsed } = await timed(async () => probeSnmp(target(await closedUdpPort(), credentials), options));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     // Linux does not report ICMP port unreachable to an unconnected UDP socket, so it is silence.
@@ -68,7 +60,7 @@ describe('silence', () => {
   });
 
   it('a v2c timeout names a wrong community as a likely cause', async () => {
-    const result = await probeSnmp(target(await closedPort()), options);
+    const result = await probeSnmp(target(await closedUdpPort()), options);
     expect(result).toMatchObject({ ok: false, reason: 'timeout', message: expect.stringMatching(/wrong community/) });
   });
 });

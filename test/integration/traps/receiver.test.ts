@@ -10,6 +10,7 @@ import type { Logger } from '../../../collector/logger.ts';
 import type { TrapEvent } from '../../../collector/traps/decode.ts';
 import { startTrapReceiver, TrapReceiverError, type TrapReceiver, type TrapReceiverStats } from '../../../collector/traps/receiver.ts';
 import { Secret } from '../../../config/secret.ts';
+import { closedUdpPort } from '../../helpers/ports.ts';
 
 // Real traps from Debian's snmptrap/snmpinform (net-snmp 5.9, package `snmp`) to the receiver on
 // a free loopback port, plus raw datagrams no agent sends.
@@ -41,14 +42,6 @@ const collectingLogger = (lines: LogLine[]): Logger => ({
   error: (object, message) => lines.push({ level: 'error', object, message }),
 });
 
-async function freePort(): Promise<number> {
-  const socket = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
-
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -66,7 +59,7 @@ const logs: LogLine[] = [];
 beforeAll(async () => {
   // snmptrap writes its engine state under SNMP_PERSISTENT_DIR; keep it out of /var/lib/snmp.
   persistentDir = await mkdtemp(join(tmpdir(), 'linkwatch-traps-'));
-  port = await freePort();
+  port = await closedUdpPort();
   receiver = await startTrapReceiver({
     listen: `127.0.0.1:${port}`,
     communities: [new Secret(GOOD), new Secret(SECOND)],
@@ -258,7 +251,7 @@ describe('start and stop', () => {
     const lines: LogLine[] = [];
     let calls = 0;
     const other = await startTrapReceiver({
-      listen: `127.0.0.1:${await freePort()}`,
+      listen: `127.0.0.1:${await closedUdpPort()}`,
       communities: [new Secret(GOOD)],
       clock: { now: () => NOW },
       logger: collectingLogger(lines),
@@ -282,7 +275,7 @@ describe('start and stop', () => {
 
   it('close() frees the port, and a second close() is harmless', async () => {
     const other = await startTrapReceiver({
-      listen: `127.0.0.1:${await freePort()}`,
+      listen: `127.0.0.1:${await closedUdpPort()}`,
       communities: [new Secret(GOOD)],
       clock: { now: () => NOW },
       logger: collectingLogger([]),
