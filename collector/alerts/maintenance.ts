@@ -1,6 +1,6 @@
 import { weekdays, type EntitySelector, type MaintenanceWindowSettings, type Weekday } from '../../config/alerts.ts';
 import { localTime, minutesOfClock, parseLocalDateTime } from '../../config/time.ts';
-import type { EntityKind } from './model.ts';
+import { selects, type Subject } from './settings.ts';
 
 // Maintenance windows as the alert engine, the CLI and (later) the API evaluate them. Pure: the
 // config's windows and the stored ones (collector/alerts/control.ts) both become
@@ -33,12 +33,7 @@ export interface MaintenanceWindow {
 }
 
 /** What a window may cover: a site, or a link or device of `site`; `groups` are the site's. */
-export interface CoverageSubject {
-  kind: EntityKind;
-  id: string;
-  site: string;
-  groups: readonly string[];
-}
+export type CoverageSubject = Subject;
 
 export type Boundary = { kind: 'start' | 'end'; atMs: number };
 
@@ -91,13 +86,7 @@ export function isActive(window: MaintenanceWindow, atMs: number, timeZone: stri
 /** Whether the window's selector takes in the subject. Sites and groups take in the site and
  * everything at it; links and devices only themselves; an empty selector takes in everything. */
 export function covers(window: MaintenanceWindow, subject: CoverageSubject): boolean {
-  const { groups = [], sites = [], links = [], devices = [] } = window.match;
-  if (groups.length + sites.length + links.length + devices.length === 0) return true;
-  if (sites.includes(subject.site)) return true;
-  if (groups.some((group) => subject.groups.includes(group))) return true;
-  if (subject.kind === 'link') return links.includes(subject.id);
-  if (subject.kind === 'device') return devices.includes(subject.id);
-  return false;
+  return selects(window.match, subject);
 }
 
 /** The first window that is active at `atMs` and covers the subject. */
