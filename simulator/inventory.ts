@@ -1,6 +1,8 @@
 import { stringify } from 'yaml';
+import type { core } from 'zod';
+import { formatDuration } from '../config/duration.ts';
 import { parseConfig } from '../config/load.ts';
-import type { Config, Device, SnmpCredentials } from '../config/schema.ts';
+import { configSchema, durationSchema, type Config, type Device, type SnmpCredentials } from '../config/schema.ts';
 import type { SimNetwork } from './contracts.ts';
 import { communeName, slug } from './names.ts';
 import { profileById } from './profiles.ts';
@@ -86,33 +88,125 @@ export function profileFor(device: Pick<Device, 'name' | 'id'>, index: number, s
   return COMMUNE_PROFILES[index % COMMUNE_PROFILES.length]!;
 }
 
-/** Collector intervals that suit the simulation's speed: a compressed day needs short intervals. */
-export function collectorIntervalsFor(speed: number): { snmp: string; icmp: string } {
-  const seconds = (normal: number) => `${Math.max(1, Math.round(normal / speed))}s`;
-  return { snmp: seconds(60), icmp: seconds(30) };
+/** A poll interval compressed by the simulation's speed: whole seconds, at least 1 s. */
+export function scaledInterval(ms: number, speed: number): string {
+  return formatDuration(Math.max(1, Math.round(ms / speed / 1_000)) * 1_000);
+}
+
+/** Collector intervals that suit the simulation's speed: a compressed day needs short intervals.
+ * `normal` is the inventory's own (collector.snmp.interval, collector.icmp.interval). */
+export function collectorIntervalsFor(speed: number, normal: { snmp: number; icmp: number }): { snmp: string; icmp: string } {
+  return { snmp: scaledInterval(normal.snmp, speed), icmp: scaledInterval(normal.icmp, speed) };
+}
+
+/**
+ * The simulated inventory's own waits, in ms. They are not scaled: the simulated agents answer
+ * in real time at any speed, so short waits suffice; a longer per-item timeout (written for a
+ * slow real device) is cut to these, or a silent agent would stretch over many compressed rounds.
+ */
+const SIMULATED_PROBES = { snmp: { timeout: 2_000, retries: 1 }, icmp: { timeout: 500, count: 3, spacing: 100 } } as const;
+
+type Path = readonly (string | '*')[];
+
+/**
+ * Where the config schema takes a duration (`durationSchema` of config/fields.ts), as paths
+ * with `*` for list items and record values. Read from the schema, so a duration added to it is
+ * written back as a duration too, never as the milliseconds it parsed into.
+ */
+export function durationPaths(schema: core.$ZodType = configSchema, path: Path = []): Path[] {
+  if (schema === durationSchema) return [path];
+  const def = schema._zod.def;
+  switch (def.type) {
+    case 'object':
+      return Object.entries((def as core.$ZodObjectDef).shape).flatMap(([key, child]) => durationPaths(child, [...path, key]));
+    case 'array':
+      return durationPaths((def as core.$ZodArrayDef).element, [...path, '*']);
+    case 'record':
+      return durationPaths((def as core.$ZodRecordDef).valueType, [...path, '*']);
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'nonoptional':
+    case 'readonly':
+    case 'catch':
+      return durationPaths((def as core.$ZodOptionalDef).innerType, path);
+    case 'pipe':
+      return [...durationPaths((def as core.$ZodPipeDef).in, path), ...durationPaths((def as core.$ZodPipeDef).out, path)];
+    case 'union':
+      return (def as core.$ZodUnionDef).options.flatMap((option) => durationPaths(option, path));
+    default:
+      return [];
+  }
+}
+
+type InventoryList = 'sites' | 'devices' | 'links';
+const itemPaths = (list: InventoryList): Path[] => durationPaths().filter((path) => path[0] === list && path[1] === '*').map((path) => path.slice(2));
+/** Per list, the duration paths inside one item (`snmp.interval` for devices, …). */
+const itemDurationPaths: Record<InventoryList, Path[]> = { sites: itemPaths('sites'), devices: itemPaths('devices'), links: itemPaths('links') };
+
+/**
+ * One site, device or link as the simulated inventory writes it: the item's own settings
+ * (a device's `snmp`, a link's `icmp`, mirroring the collector's sections) without those equal
+ * to the collector's (a device's are merged with them at load), every duration written as one,
+ * intervals scaled by the speed and waits cut to the simulator's own.
+ */
+function simulatedItem(list: InventoryList, item: Record<string, unknown>, config: Config, speed: number): Record<string, unknown> {
+  const collector = config.collector as unknown as Record<string, Record<string, unknown> | undefined>;
+  const out: Record<string, unknown> = { ...item };
+  for (const [section, value] of Object.entries(out)) {
+    const global = collector[section];
+    if (!global || typeof global !== 'object' || !value || typeof value !== 'object' || Array.isArray(value)) continue;
+    const own = Object.fromEntries(Object.entries(value).filter(([key, setting]) => setting !== global[key]));
+    if (Object.keys(own).length > 0) out[section] = own;
+    else delete out[section];
+  }
+  for (const path of itemDurationPaths[list]) {
+    const key = path.at(-1)!;
+    const limit = (SIMULATED_PROBES as Record<string, Record<string, number> | undefined>)[String(path[0])]?.[key];
+    updateAt(out, path, (ms) => (key === 'interval' ? scaledInterval(ms, speed) : formatDuration(limit !== undefined ? Math.min(ms, limit) : ms)));
+  }
+  return out;
+}
+
+/** Replaces the numbers found at `path` (`*`: every element) in a plain, unfrozen copy. */
+function updateAt(node: unknown, path: Path, update: (ms: number) => string): void {
+  if (!node || typeof node !== 'object') return;
+  const [head, ...rest] = path;
+  const record = node as Record<string, unknown>;
+  const keys = head === '*' ? Object.keys(record) : head !== undefined && head in record ? [head] : [];
+  for (const key of keys) {
+    if (rest.length > 0) updateAt(record[key], rest, update);
+    else if (typeof record[key] === 'number') record[key] = update(record[key]);
+  }
 }
 
 /**
  * The inventory that points at the simulated network: every device at its simulated address
  * with the simulator's plain credentials, every link's targets replaced by simulated ones, and
- * collector intervals suited to the simulation's speed. Validated before it is returned.
+ * collector intervals (the global ones and each item's own) suited to the simulation's speed.
+ * Validated before it is returned.
  */
 export function simulatedInventory(config: Config, network: Pick<SimNetwork, 'deviceAddress' | 'linkTargets'>, options: { speed: number }): { config: Config; yaml: string } {
-  const intervals = collectorIntervalsFor(options.speed);
+  const { speed } = options;
+  const intervals = collectorIntervalsFor(speed, { snmp: config.collector.snmp.interval, icmp: config.collector.icmp.interval });
+  const { snmp: snmpWaits, icmp: icmpWaits } = SIMULATED_PROBES;
   const document = {
-    collector: { snmp: { interval: intervals.snmp, timeout: '2s', retries: 1 }, icmp: { interval: intervals.icmp, count: 3, timeout: '500ms', spacing: '100ms' } },
+    collector: {
+      snmp: { interval: intervals.snmp, timeout: formatDuration(snmpWaits.timeout), retries: snmpWaits.retries },
+      icmp: { interval: intervals.icmp, count: icmpWaits.count, timeout: formatDuration(icmpWaits.timeout), spacing: formatDuration(icmpWaits.spacing) },
+    },
     influx: { url: config.influx.url, database: config.influx.database },
-    sites: config.sites.map((site) => dropUndefined({ ...site })),
+    sites: config.sites.map((site) => simulatedItem('sites', dropUndefined({ ...site }), config, speed)),
     devices: config.devices.map((device) => {
       const { snmp, ...rest } = device;
       const where = network.deviceAddress(device.id);
-      return dropUndefined({
-        ...rest,
-        address: where.host,
-        ...(snmp ? { snmp: { credentials: simulatedCredentials(snmp.credentials), port: where.port } } : {}),
-      });
+      // The profile name is for display only: the simulator writes the credentials inline.
+      const { credentials, profile: _profile, port: _port, ...settings } = snmp ?? ({} as Partial<NonNullable<Device['snmp']>>);
+      const item = dropUndefined({ ...rest, address: where.host, ...(snmp ? { snmp: { credentials: simulatedCredentials(credentials!), port: where.port, ...settings } } : {}) });
+      return simulatedItem('devices', item, config, speed);
     }),
-    links: config.links.map((link) => dropUndefined({ ...link, targets: network.linkTargets(link.id) })),
+    links: config.links.map((link) => simulatedItem('links', dropUndefined({ ...link, targets: network.linkTargets(link.id) }), config, speed)),
   };
   const yaml = `# Written by \`linkwatch sim\`: this inventory points at the simulated network. The credentials\n# are the simulator's own, in plain form, so any SNMP tool can be pointed at these devices.\n${stringify(document, { lineWidth: 0 })}`;
   const parsed = parseConfig(yaml);
