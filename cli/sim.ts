@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { parseDuration } from '../config/duration.ts';
 import { formatConfigError } from '../config/errors.ts';
-import { loadConfigFile, parseConfig } from '../config/load.ts';
+import { loadConfigFile, parseConfig, type LoadResult } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { durableFaultKinds, instantFaultKinds, type Fault } from '../simulator/faults.ts';
 import { generateDistrict } from '../simulator/inventory.ts';
@@ -16,11 +16,13 @@ import { ExitCode, UsageError, type CliIo } from './io.ts';
 
 export const simHelp = `Usage: linkwatch sim --scenario FILE [--inventory FILE | --sites N]
                      [--write-inventory FILE] [--truth FILE] [--mode auto|netns|loopback]
-                     [--speed X] [--control HOST:PORT]
+                     [--speed X] [--control HOST:PORT] [--prefix NAME] [--subnet-offset N]
 
 Starts a simulated district network (SNMP agents that answer like DrayTek, MikroTik, Cisco,
 TP-Link and FortiGate routers, and ICMP targets) and plays the scenario's faults on schedule.
-  --inventory FILE         simulate the sites, devices and links of this inventory
+  --inventory FILE         simulate the sites, devices and links of this inventory (its
+                           secrets are replaced by the simulator's own, so unset variables
+                           without a fallback are given a stand-in)
   --sites N                or N generated sites (a district centre and N−1 communes)
   --write-inventory FILE   write the inventory that points at the simulated network (plain
                            credentials: they are the simulator's own); run the collector on it
@@ -33,6 +35,9 @@ TP-Link and FortiGate routers, and ICMP targets) and plays the scenario's faults
   --control HOST:PORT      an HTTP endpoint to play faults on command:
                            POST /faults {"kind":"link-down","link":"nam-xe-internet","for":"10m"}
                            GET /faults, DELETE /faults/ID
+  --prefix NAME            netns mode: the namespaces' and veths' names start with it (lwsim)
+  --subnet-offset N        netns mode: site k (from 0) gets 10.251.(N+k+1).0/24 (N = 0); two
+                           simulations at once need a prefix and subnets of their own
 Runs until the scenario's duration has passed, or SIGINT/SIGTERM.`;
 
 export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
@@ -48,6 +53,7 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
       speed: { type: 'string' },
       control: { type: 'string' },
       prefix: { type: 'string' },
+      'subnet-offset': { type: 'string' },
     },
   });
   if (!values.scenario) throw new UsageError('--scenario FILE is required');
@@ -72,6 +78,10 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const speed = values.speed !== undefined ? Number(values.speed) : scenario.speed;
   if (!(speed > 0)) throw new UsageError(`--speed must be a positive number; got "${values.speed}"`);
 
+  const subnetOffset = values['subnet-offset'] !== undefined ? Number(values['subnet-offset']) : undefined;
+  if (subnetOffset !== undefined && !(Number.isInteger(subnetOffset) && subnetOffset >= 0)) {
+    throw new UsageError(`--subnet-offset must be a whole number ≥ 0; got "${values['subnet-offset']}"`);
+  }
   // The network: the command line wins over the scenario's own choice.
   const network =
     values.sites !== undefined
@@ -86,16 +96,15 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
     if (!generated.ok) throw new Error(`generated inventory invalid: ${JSON.stringify(generated.errors)}`);
     config = generated.config;
   } else {
-    // A scenario's inventory path is relative to the scenario file. Its secrets are replaced by
-    // the simulator's own, so unset ${VARS} get a stand-in instead of failing.
+    // A scenario's inventory path is relative to the scenario file.
     const file = values.inventory ?? resolve(dirname(scenarioFile), network.inventory);
-    const env = new Proxy({ ...io.env }, { get: (target, key: string) => target[key] ?? 'linkwatch-sim-stand-in' });
-    const loaded = await loadConfigFile(file, { env });
-    if (!loaded.ok) {
-      for (const error of loaded.errors) io.stderr.write(`${formatConfigError(error, file)}\n`);
+    const loaded = await loadInventoryToSimulate(file, io.env);
+    if (!loaded.result.ok) {
+      for (const error of loaded.result.errors) io.stderr.write(`${formatConfigError(error, file)}\n`);
+      if (loaded.standIns.length > 0) io.stderr.write(`(unset, so given the stand-in "${STAND_IN}": ${loaded.standIns.join(', ')})\n`);
       return ExitCode.usage;
     }
-    config = loaded.config;
+    config = loaded.result.config;
   }
 
   const startMs = scenario.start ? Date.parse(scenario.start) : Date.now();
@@ -115,6 +124,7 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
     seed: scenario.seed,
     mode,
     ...(values.prefix ? { prefix: values.prefix } : {}),
+    ...(subnetOffset !== undefined ? { subnetOffset } : {}),
     truthFile: values.truth,
     log,
   });
@@ -136,6 +146,25 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
   control?.close();
   await simulation.stop();
   return ExitCode.ok;
+}
+
+/** What an unset variable of the simulated inventory becomes: any secret is replaced anyway. */
+const STAND_IN = 'linkwatch-sim-stand-in';
+const UNSET_VARIABLE = /^environment variable ([A-Za-z_][A-Za-z0-9_]*) is not set$/;
+
+/**
+ * Loads an inventory to simulate. The simulator replaces its secrets with its own, so the
+ * variables it needs are not asked of the user: each one the loader reports unset (set to
+ * nothing, with no `${NAME:-fallback}`) gets a stand-in and the file is loaded again. A
+ * fallback is kept, since it may be an address or a URL that a stand-in would not be.
+ */
+export async function loadInventoryToSimulate(file: string, env: CliIo['env']): Promise<{ result: LoadResult; standIns: string[] }> {
+  const first = await loadConfigFile(file, { env });
+  if (first.ok) return { result: first, standIns: [] };
+  const standIns = [...new Set(first.errors.flatMap((error) => UNSET_VARIABLE.exec(error.message)?.[1] ?? []))];
+  if (standIns.length === 0) return { result: first, standIns };
+  const result = await loadConfigFile(file, { env: { ...env, ...Object.fromEntries(standIns.map((name) => [name, STAND_IN])) } });
+  return { result, standIns };
 }
 
 const faultKinds = new Set<string>([...durableFaultKinds, ...instantFaultKinds]);
