@@ -130,8 +130,8 @@ async function probeSnmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
     iface.name,
     `${iface.operStatus}/${iface.adminStatus}`,
     formatBitsPerSecond(iface.speedBps),
-    iface.inOctets.toString(),
-    iface.outOctets.toString(),
+    iface.inOctets?.toString() ?? '-',
+    iface.outOctets?.toString() ?? '-',
     iface.alias,
   ]);
   lines.push(...table(['INDEX', 'NAME', 'OPER/ADMIN', 'SPEED', 'IN OCTETS', 'OUT OCTETS', 'ALIAS'], rows));

@@ -21,13 +21,14 @@ export interface DeviceFacts {
 export interface InterfaceFact {
   index: number;
   name: string;
-  type: number;
+  /** IANAifType; null when the agent gave the row no ifType. */
+  type: number | null;
   speedBps: number;
 }
 
 export function deviceFacts(system: SnmpSystem, interfaces: readonly SnmpInterface[], entities: readonly PhysicalEntity[]): DeviceFacts {
   const chassis = chassisOf(entities);
-  const list: InterfaceFact[] = interfaces.map((iface) => ({ index: iface.index, name: iface.name, type: iface.type, speedBps: iface.speedBps }));
+  const list: InterfaceFact[] = interfaces.map((iface) => ({ index: iface.index, name: iface.name, type: iface.type ?? null, speedBps: iface.speedBps }));
   return {
     sys_descr: system.descr,
     sys_object_id: system.objectId,
@@ -52,7 +53,7 @@ export interface FactChange {
   after: string;
 }
 
-const describeInterface = (iface: InterfaceFact | undefined) => (iface ? `ifIndex ${iface.index}, type ${iface.type}, ${iface.speedBps} bit/s` : '');
+const describeInterface = (iface: InterfaceFact | undefined) => (iface ? `ifIndex ${iface.index}, type ${iface.type ?? 'unknown'}, ${iface.speedBps} bit/s` : '');
 
 /**
  * What changed between two sets of facts: a device replaced (serial), firmware upgraded, an

@@ -8,10 +8,11 @@ import { point, type Point } from './storage/schema.ts';
 // Probe results → points. Pure: the collector decides when; these decide what is written.
 
 /** The rate module's view of an interface: counters with their widths. Errors and discards
- * exist only as Counter32 in IF-MIB, whatever width the octet counters have. */
+ * exist only as Counter32 in IF-MIB, whatever width the octet counters have. An interface
+ * without octet counters samples without them, and the rates leave it out. */
 export function toInterfaceSample(iface: SnmpInterface): InterfaceSample {
   const bits = iface.counterBits;
-  const counter = (value: bigint | undefined, width: 32 | 64) => (value === undefined ? undefined : { value, bits: width });
+  const counter = (value: bigint | undefined, width: 32 | 64 | undefined) => (value === undefined || width === undefined ? undefined : { value, bits: width });
   const counters = {
     inOctets: counter(iface.inOctets, bits),
     outOctets: counter(iface.outOctets, bits),

@@ -128,16 +128,25 @@ const perSecondField = {
   outDiscards: 'outDiscardsPs',
 } as const satisfies Record<CounterName, keyof InterfaceRates>;
 
-/** Rates for every interface of `current`, keyed by ifName. */
+/** Whether a sample has both octet counters, i.e. a traffic rate to measure. */
+export const hasOctetCounters = (iface: InterfaceSample): boolean => iface.counters.inOctets !== undefined && iface.counters.outOctets !== undefined;
+
+/**
+ * Rates for every interface of `current` that has octet counters, keyed by ifName. An
+ * interface without them (a stack sub-port, a bare VLAN) has no rate, not a discarded one:
+ * it gets no result at all, so it never turns into a discard event every poll.
+ */
 export function computeDeviceRates(previous: DeviceSample, current: DeviceSample, options: RateOptions = DEFAULT_RATE_OPTIONS): DeviceRates {
   const continuity = assessContinuity(previous, current);
   const before = new Map(previous.interfaces.map((iface) => [iface.name, iface]));
   const seconds = (current.atMs - previous.atMs) / 1000;
-  const interfaces = current.interfaces.map((iface): RateResult => {
+  const interfaces = current.interfaces.filter(hasOctetCounters).map((iface): RateResult => {
     const discard = (reason: DiscardReason, message: string): DiscardedInterval => ({ ok: false, name: iface.name, index: iface.index, reason, message });
     if (continuity.kind === 'rebooted') return discard('reboot', 'the device rebooted during the interval');
     const old = before.get(iface.name);
     if (!old) return discard('first-sample', 'no previous sample');
+    // Counters that just appeared start a series, like a new interface.
+    if (!hasOctetCounters(old)) return discard('first-sample', 'no octet counters in the previous sample');
     return computeInterfaceRates(old, iface, seconds, options) ?? discard('non-positive-interval', `interval of ${seconds} s`);
   });
   return { continuity, interfaces };

@@ -345,33 +345,50 @@ export function interfaceSpeedBps(ifSpeed: number | undefined, ifHighSpeed: numb
   return Math.round(ifSpeed / 1_000_000) === ifHighSpeed ? ifSpeed : high;
 }
 
-/** One ifTable row joined with its ifXTable row. */
-export interface SnmpInterface {
-  index: number;
-  /** ifName, or ifDescr when the agent has no (or an empty) ifName. */
-  name: string;
-  descr: string;
-  /** ifAlias, the description an operator typed; empty when unset. */
-  alias: string;
-  /** IANAifType number. */
-  type: number;
-  typeName: string | undefined;
-  mtu?: number;
-  speedBps: number;
-  operStatus: InterfaceStatus;
-  adminStatus: InterfaceStatus;
+/** Octet counters of an interface that has them, with the width wraps are judged by. */
+export interface InterfaceCounters {
   /** Width of inOctets/outOctets and the unicast packet counters, for wrap handling. */
   counterBits: 32 | 64;
   inOctets: bigint;
   outOctets: bigint;
   inUcastPkts?: bigint;
   outUcastPkts?: bigint;
+}
+
+/** An interface whose row carries no octet counters (stack sub-ports, some VLAN and management
+ * interfaces): it is in the inventory with its type, status and speed, and has no traffic. */
+export interface Uncounted {
+  counterBits?: undefined;
+  inOctets?: undefined;
+  outOctets?: undefined;
+  inUcastPkts?: undefined;
+  outUcastPkts?: undefined;
+}
+
+/** One interface: its ifTable row joined with its ifXTable row. */
+export type SnmpInterface = {
+  index: number;
+  /** ifName, or ifDescr when the agent has no (or an empty) ifName. */
+  name: string;
+  descr: string;
+  /** ifAlias, the description an operator typed; empty when unset. */
+  alias: string;
+  /** IANAifType number; undefined when the row has no ifType (a row seen only in ifXTable). */
+  type?: number;
+  typeName: string | undefined;
+  mtu?: number;
+  speedBps: number;
+  operStatus: InterfaceStatus;
+  adminStatus: InterfaceStatus;
   /** Errors and discards exist only as Counter32 in IF-MIB, whatever counterBits says. */
   inErrors?: bigint;
   outErrors?: bigint;
   inDiscards?: bigint;
   outDiscards?: bigint;
-}
+} & (InterfaceCounters | Uncounted);
+
+/** Whether an interface has octet counters, i.e. traffic to measure. */
+export const hasCounters = (iface: SnmpInterface): iface is SnmpInterface & InterfaceCounters => iface.counterBits !== undefined;
 
 type Row = Map<number, RawVarbind>;
 
@@ -433,13 +450,14 @@ const COUNTER64 = ['counter64'] as const;
 const big = (value: number | undefined): bigint | undefined => (value === undefined ? undefined : BigInt(value));
 
 /**
- * Joins walked ifTable and ifXTable varbinds into interfaces ordered by ifIndex. Rows are taken
- * from ifTable; an ifXTable row without one belongs to an interface created between the two
- * walks and is left out. A row without ifType or without octet counters (neither the HC pair nor
- * the 32-bit pair) is left out too: that is an interface deleted while its table was being
- * walked, and one without traffic counters has nothing to store. Other absent cells get defaults
- * (name ← ifDescr, alias '', status `unknown`, speed 0). A column holding the wrong SMI type
- * fails the whole decode with the OID named.
+ * Joins walked ifTable and ifXTable varbinds into interfaces ordered by ifIndex. Every index
+ * the agent lists in either table, in any column, is an interface: an inventory lists what the
+ * device reports, and real agents leave cells out (a Catalyst 3750's StackSub ports have no
+ * counters, a ZTE ZXR10's VLAN interfaces only status and speed; test/fixtures/snmp). Octet
+ * counters are taken as a pair, the HC pair first, then the 32-bit pair; a row with neither pair
+ * is an interface without counters (see `Uncounted`), which gets no traffic. Other absent cells
+ * get defaults (name ← ifDescr, alias '', status `unknown`, speed 0, type undefined). A column
+ * holding the wrong SMI type fails the whole decode with the OID named.
  */
 export function assembleInterfaces(ifTable: readonly RawVarbind[], ifXTable: readonly RawVarbind[]): Decoded<SnmpInterface[]> {
   const base = groupRows(ifEntry, ifTable);
@@ -447,7 +465,8 @@ export function assembleInterfaces(ifTable: readonly RawVarbind[], ifXTable: rea
   const extended = groupRows(ifXEntry, ifXTable);
   if (!extended.ok) return extended;
   const interfaces: SnmpInterface[] = [];
-  for (const index of [...base.value.keys()].sort((a, b) => a - b)) {
+  const indexes = new Set([...base.value.keys(), ...extended.value.keys()]);
+  for (const index of [...indexes].sort((a, b) => a - b)) {
     const row = base.value.get(index);
     const xRow = extended.value.get(index);
     // The first decode error wins; reading on after it is harmless and keeps this flat.
@@ -485,7 +504,7 @@ export function assembleInterfaces(ifTable: readonly RawVarbind[], ifXTable: rea
     const alias = x(cx.ifAlias, TEXT);
     if (failure) return failure;
 
-    let counters: Pick<SnmpInterface, 'counterBits' | 'inOctets' | 'outOctets' | 'inUcastPkts' | 'outUcastPkts'>;
+    let counters: InterfaceCounters | Uncounted = {};
     if (hcInOctets !== undefined && hcOutOctets !== undefined) {
       counters = { counterBits: 64, inOctets: hcInOctets, outOctets: hcOutOctets, inUcastPkts: hcInUcast, outUcastPkts: hcOutUcast };
     } else if (inOctets !== undefined && outOctets !== undefined) {
@@ -496,19 +515,15 @@ export function assembleInterfaces(ifTable: readonly RawVarbind[], ifXTable: rea
         inUcastPkts: big(inUcast),
         outUcastPkts: big(outUcast),
       };
-    } else {
-      continue;
     }
-    // ifType is mandatory; a row without it is as half-gone as one without counters.
-    if (type === undefined) continue;
 
     interfaces.push({
       index,
       name: name ? name : descr,
       descr,
       alias: alias ?? '',
-      type,
-      typeName: ifTypeName(type),
+      ...(type === undefined ? {} : { type }),
+      typeName: type === undefined ? undefined : ifTypeName(type),
       ...(mtu === undefined ? {} : { mtu }),
       speedBps: interfaceSpeedBps(speed, highSpeed),
       operStatus: interfaceStatusWord(operStatus),

@@ -1,7 +1,8 @@
 import type { InterfaceStatus } from './decode.ts';
 import type { SnmpProbeData } from './probe.ts';
 
-/** The `linkwatch probe snmp --json` document. Counters are decimal strings: JSON numbers lose 64-bit precision. */
+/** The `linkwatch probe snmp --json` document. Counters are decimal strings: JSON numbers lose
+ * 64-bit precision; they are null for an interface whose row has no octet counters. */
 export interface SnmpProbeJson {
   system: {
     descr: string;
@@ -17,13 +18,13 @@ export interface SnmpProbeJson {
     name: string;
     descr: string;
     alias: string;
-    /** IANAifType number (6 = ethernetCsmacd). */
-    type: number;
+    /** IANAifType number (6 = ethernetCsmacd); null when the agent gave no ifType. */
+    type: number | null;
     speedBps: number;
     operStatus: InterfaceStatus;
     adminStatus: InterfaceStatus;
-    inOctets: string;
-    outOctets: string;
+    inOctets: string | null;
+    outOctets: string | null;
   }[];
 }
 
@@ -44,12 +45,12 @@ export function toProbeJson(result: SnmpProbeData): SnmpProbeJson {
       name: iface.name,
       descr: iface.descr,
       alias: iface.alias,
-      type: iface.type,
+      type: iface.type ?? null,
       speedBps: iface.speedBps,
       operStatus: iface.operStatus,
       adminStatus: iface.adminStatus,
-      inOctets: iface.inOctets.toString(),
-      outOctets: iface.outOctets.toString(),
+      inOctets: iface.inOctets?.toString() ?? null,
+      outOctets: iface.outOctets?.toString() ?? null,
     })),
   };
 }

@@ -86,6 +86,15 @@ describe('computeDeviceRates', () => {
     expect(result.interfaces[0]).toMatchObject({ ok: false, reason: 'first-sample' });
   });
 
+  it('gives no result at all for an interface without octet counters (a stack sub-port), and a first sample when they appear', () => {
+    const bare = (errors?: Counter): InterfaceSample => ({ name: 'StackSub-St3-1', index: 5186, speedBps: 0, counters: errors ? { inErrors: errors } : {} });
+    const half = iface('Gi3/0/1', 11101, c64(0), c64(0), { counters: { inOctets: c64(0) } });
+    const steady = computeDeviceRates(sample(0, 1000, [bare(), bare(c32(1)), half]), sample(60, 1060, [bare(), bare(c32(9)), half]));
+    expect(steady.interfaces).toEqual([]);
+    const appeared = computeDeviceRates(sample(0, 1000, [bare()]), sample(60, 1060, [{ ...bare(), counters: { inOctets: c64(10), outOctets: c64(10) } }]));
+    expect(appeared.interfaces).toEqual([{ ok: false, name: 'StackSub-St3-1', index: 5186, reason: 'first-sample', message: 'no octet counters in the previous sample' }]);
+  });
+
   it('computes packet, error and discard rates where both samples have them', () => {
     const previous = sample(0, 1000, [iface('e', 1, c64(0), c64(0), { counters: { inOctets: c64(0), outOctets: c64(0), inUcastPkts: c64(0), inErrors: c32(2 ** 32 - 5), outDiscards: c32(10) } })]);
     const current = sample(10, 1010, [iface('e', 1, c64(0), c64(0), { counters: { inOctets: c64(0), outOctets: c64(0), inUcastPkts: c64(1000), inErrors: c32(5), outDiscards: c32(30) } })]);

@@ -47,13 +47,24 @@ const data: SnmpProbeData = {
       inOctets: 4_294_967_295n,
       outOctets: 0n,
     },
+    {
+      index: 5186,
+      name: 'StackSub-St3-1',
+      descr: 'StackSub-St3-1',
+      alias: '',
+      type: 53,
+      typeName: 'propVirtual',
+      speedBps: 0,
+      operStatus: 'down',
+      adminStatus: 'down',
+    },
   ],
   durationMs: 41.2,
   requests: 9,
 };
 
 describe('toProbeJson', () => {
-  it('produces exactly the documented document, keys in order, counters as decimal strings', () => {
+  it('produces exactly the documented document, keys in order, counters as decimal strings (null without counters)', () => {
     expect(JSON.stringify(toProbeJson(data))).toBe(
       JSON.stringify({
         system: {
@@ -89,6 +100,18 @@ describe('toProbeJson', () => {
             inOctets: '4294967295',
             outOctets: '0',
           },
+          {
+            index: 5186,
+            name: 'StackSub-St3-1',
+            descr: 'StackSub-St3-1',
+            alias: '',
+            type: 53,
+            speedBps: 0,
+            operStatus: 'down',
+            adminStatus: 'down',
+            inOctets: null,
+            outOctets: null,
+          },
         ],
       }),
     );
@@ -96,7 +119,7 @@ describe('toProbeJson', () => {
 
   it('accepts a successful probe result as it comes', () => {
     const result = { ok: true as const, ...data };
-    expect(toProbeJson(result).interfaces).toHaveLength(2);
+    expect(toProbeJson(result).interfaces).toHaveLength(3);
   });
 
   it('is JSON-safe: no bigint survives', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assembleInterfaces,
   compareOids,
+  hasCounters,
   ifTypeName,
   interfaceSpeedBps,
   interfaceStatusWord,
@@ -158,14 +159,47 @@ describe('assembleInterfaces', () => {
     expect(interfaces(assemble({ 1: ifRow('Serial0/0/0') }))[0]!.name).toBe('Serial0/0/0');
   });
 
-  it('leaves out a row deleted mid-walk (no octet counters) and an ifXTable row without an ifTable row', () => {
-    const gone = ifRow('ppp0');
-    delete gone[T.ifInOctets];
-    delete gone[T.ifOutOctets];
+  it('keeps every row the agent lists, in either table and in any column; counters are optional', () => {
+    const noCounters = ifRow('StackSub-St1-1', { [T.ifType]: int(53), [T.ifSpeed]: g32(0), [T.ifAdminStatus]: int(2), [T.ifOperStatus]: int(2) });
+    for (const column of [T.ifMtu, T.ifInOctets, T.ifInUcastPkts, T.ifInDiscards, T.ifInErrors, T.ifOutOctets, T.ifOutUcastPkts, T.ifOutDiscards, T.ifOutErrors]) delete noCounters[column];
     const noType = ifRow('weird');
     delete noType[T.ifType];
-    const result = interfaces(assemble({ 1: ifRow('eth0'), 7: gone, 8: noType }, { 1: ifXRow('eth0'), 9: ifXRow('ppp1') }));
-    expect(result.map((iface) => iface.index)).toEqual([1]);
+    const onlyIn = ifRow('half');
+    delete onlyIn[T.ifOutOctets];
+    const result = interfaces(
+      assemble(
+        { 1: ifRow('eth0'), 7: noCounters, 8: noType, 10: onlyIn },
+        { 1: ifXRow('eth0'), 7: { [X.ifName]: text('StackSub-St1-1'), [X.ifHighSpeed]: g32(0) }, 9: { [X.ifName]: text('ppp1') } },
+      ),
+    );
+    expect(result.map((iface) => iface.index)).toEqual([1, 7, 8, 9, 10]);
+    const [, stackSub, weird, ppp, half] = result;
+    expect(stackSub).toEqual({
+      index: 7,
+      name: 'StackSub-St1-1',
+      descr: 'StackSub-St1-1',
+      alias: '',
+      type: 53,
+      typeName: 'propVirtual',
+      speedBps: 0,
+      operStatus: 'down',
+      adminStatus: 'down',
+      inErrors: undefined,
+      outErrors: undefined,
+      inDiscards: undefined,
+      outDiscards: undefined,
+    });
+    expect(hasCounters(stackSub!)).toBe(false);
+    // ifType is mandatory in IF-MIB, but a row without it is still a row the agent lists.
+    expect(weird).toMatchObject({ name: 'weird', typeName: undefined, counterBits: 32 });
+    expect(weird).not.toHaveProperty('type');
+    // A row only in ifXTable (created between the two walks, or an agent that lists it there only).
+    expect(ppp).toMatchObject({ index: 9, name: 'ppp1', descr: '', operStatus: 'unknown', adminStatus: 'unknown', speedBps: 0 });
+    expect(hasCounters(ppp!)).toBe(false);
+    // Counters come in pairs: half a pair is no counters, not a zero.
+    expect(half!.inOctets).toBeUndefined();
+    expect(half!.counterBits).toBeUndefined();
+    expect(half!.inErrors).toBe(2n);
   });
 
   it('treats an exception value inside a walk as an absent cell', () => {
