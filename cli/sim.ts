@@ -38,6 +38,9 @@ TP-Link and FortiGate routers, and ICMP targets) and plays the scenario's faults
   --prefix NAME            netns mode: the namespaces' and veths' names start with it (lwsim)
   --subnet-offset N        netns mode: site k (from 0) gets 10.251.(N+k+1).0/24 (N = 0); two
                            simulations at once need a prefix and subnets of their own
+Shipped scenarios (scenarios/):
+  on the sample inventory or --sites N:  calm-day, month, upstream-failure (N ≥ 2)
+  on the sample inventory only:          storm-day (its faults name the sample's sites)
 Runs until the scenario's duration has passed, or SIGINT/SIGTERM.`;
 
 export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
@@ -82,6 +85,12 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
   if (subnetOffset !== undefined && !(Number.isInteger(subnetOffset) && subnetOffset >= 0)) {
     throw new UsageError(`--subnet-offset must be a whole number ≥ 0; got "${values['subnet-offset']}"`);
   }
+  if (values.sites !== undefined && scenario.network && 'inventory' in scenario.network && scenario.network.only) {
+    throw new UsageError(
+      `scenario ${scenarioFile} ("${scenario.name}") is for its own inventory only (${scenario.network.inventory}): its faults name that inventory's sites, devices and links, which a generated district (--sites ${values.sites}) does not have. Run it without --sites, or with --inventory FILE of an inventory with the same ids; on a generated district, play one that works with --sites (listed below).`,
+    );
+  }
+
   // The network: the command line wins over the scenario's own choice.
   const network =
     values.sites !== undefined
@@ -111,6 +120,12 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const timeline = expandTimeline(scenario, { sites: config.sites.map((s) => s.id), devices: config.devices.map((d) => d.id), links: config.links.map((l) => l.id) }, startMs);
   if (!timeline.ok) {
     for (const error of timeline.errors) io.stderr.write(`${formatConfigError(error, scenarioFile)}\n`);
+    if ('sites' in network && timeline.errors.some((error) => error.message.startsWith('unknown '))) {
+      const shown = config.sites.slice(0, 6).map((site) => site.id);
+      io.stderr.write(
+        `${scenarioFile} names ids that a generated district of ${network.sites} site${network.sites === 1 ? '' : 's'} does not have: its sites are ${shown.join(', ')}${config.sites.length > shown.length ? `, … (${config.sites.length} in all)` : ''}, with a router SITE-router at each and the links dc-internet, dc-tslcd, SITE-internet and (two communes in three) SITE-tslcd.\n`,
+      );
+    }
     return ExitCode.usage;
   }
 

@@ -75,8 +75,17 @@ export const scenarioSchema = z.strictObject({
   /** Simulated milliseconds per real millisecond: 144 plays a day in ten minutes. */
   speed: z.number().positive().max(100_000).default(1),
   seed: z.number().int().default(1),
-  /** The network: an inventory file, or N generated sites (the command line may override). */
-  network: z.union([z.strictObject({ inventory: z.string().min(1) }), z.strictObject({ sites: z.number().int().min(1).max(5_000) })]).optional(),
+  /**
+   * The network: an inventory file, or N generated sites (the command line may override). With
+   * `only: true` the faults name that inventory's sites, devices and links, so a generated
+   * district (`--sites N`) cannot stand in for it.
+   */
+  network: z
+    .union([
+      z.strictObject({ inventory: z.string().min(1), only: z.boolean().default(false) }),
+      z.strictObject({ sites: z.number().int().min(1).max(5_000) }),
+    ])
+    .optional(),
   faults: z.array(faultEntry).default([]),
   random: randomFaults.optional(),
 });

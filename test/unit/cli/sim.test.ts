@@ -60,6 +60,21 @@ describe('loadInventoryToSimulate', () => {
 });
 
 describe('linkwatch sim refuses before starting', () => {
+  it('--sites with a scenario for its own inventory only, naming the scenario and what to do', async () => {
+    const { io, stderr } = captureIo();
+    expect(await main(['sim', '--scenario', scenarioFile('storm-day.yaml'), '--sites', '22'], io)).toBe(2);
+    expect(stderr()).toContain('storm-day.yaml ("Ngày giông bão (storm day)") is for its own inventory only (../config/example.yaml)');
+    expect(stderr()).toContain('Run it without --sites');
+    expect(stderr()).not.toContain('unknown site');
+  });
+
+  it('fault targets a generated district lacks, listing what it has', async () => {
+    const { io, stderr } = captureIo();
+    expect(await main(['sim', '--scenario', scenarioFile('upstream-failure.yaml'), '--sites', '1', '--mode', 'loopback'], io)).toBe(2);
+    expect(stderr()).toContain('faults[1].link: unknown link "nam-xe-tslcd"');
+    expect(stderr()).toContain('names ids that a generated district of 1 site does not have: its sites are dc,');
+  });
+
   it.each([['-1'], ['1.5'], ['many']])('--subnet-offset %s', async (offset) => {
     const { io, stderr } = captureIo();
     expect(await main(['sim', '--scenario', scenarioFile('calm-day.yaml'), `--subnet-offset=${offset}`], io)).toBe(2);
