@@ -1,19 +1,24 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { formatPath } from '../config/errors.ts';
-import { authProtocols, icmpEngines, privProtocols, snmpCredentialsSchema, type IcmpEngineSetting } from '../config/schema.ts';
+import { authProtocols, collectorDefaults, icmpEngines, privProtocols, snmpCredentialsSchema, type IcmpEngineSetting } from '../config/schema.ts';
 import { toIcmpJson } from '../collector/probes/icmp/format.ts';
-import { createIcmpProber, DEFAULT_ICMP_OPTIONS } from '../collector/probes/icmp/probe.ts';
+import { createIcmpProber, DEFAULT_ICMP_OPTIONS, type IcmpProbeOptions } from '../collector/probes/icmp/probe.ts';
 import { toProbeJson } from '../collector/probes/snmp/format.ts';
-import { DEFAULT_SNMP_OPTIONS, probeSnmp } from '../collector/probes/snmp/probe.ts';
+import { DEFAULT_SNMP_OPTIONS, probeSnmp, type SnmpProbeOptions } from '../collector/probes/snmp/probe.ts';
 import { formatBitsPerSecond, formatUptime } from './format.ts';
 import { ExitCode, UsageError, type CliIo } from './io.ts';
+
+const snmpDefaults = DEFAULT_SNMP_OPTIONS;
+const icmpDefaults = { ...DEFAULT_ICMP_OPTIONS, engine: collectorDefaults.icmp.engine };
 
 export const probeHelp = `Usage:
   linkwatch probe snmp HOST[:PORT] [--snmp-version 1|2c|3] [--community C]
                  [--v3-user U [--security-level L] --auth-protocol P --auth-key K
-                  --priv-protocol P --priv-key K] [--timeout MS] [--retries N] [--json]
-  linkwatch probe icmp HOST [--count N] [--timeout MS] [--engine ping|fping|auto] [--json]
+                  --priv-protocol P --priv-key K] [--context NAME]
+                 [--timeout MS] [--retries N] [--max-repetitions N] [--json]
+  linkwatch probe icmp HOST [--count N] [--timeout MS] [--spacing MS]
+                 [--engine ${icmpEngines.join('|')}] [--json]
 
 Polls once and prints what the target says.
   snmp: the system group and one row per interface. IPv6 addresses go in brackets with a port:
@@ -24,6 +29,10 @@ Polls once and prints what the target says.
         --priv-protocol: ${privProtocols.join(', ')} (aes = AES-128; aes256b = AES-256 Blumenthal,
                          aes256r = AES-256 Reeder/Cisco)
   icmp: echo statistics: sent, received, loss, RTT min/avg/max and jitter.
+
+Defaults are the collector's (collector.snmp and collector.icmp of the config):
+  snmp: --timeout ${snmpDefaults.timeoutMs} (per request) --retries ${snmpDefaults.retries} --max-repetitions ${snmpDefaults.maxRepetitions}
+  icmp: --count ${icmpDefaults.count} --timeout ${icmpDefaults.timeoutMs} (per echo) --spacing ${icmpDefaults.intervalMs} --engine ${icmpDefaults.engine}
 
 Exit codes: 0 answered; 1 no usable answer (timeout, auth failure, unreachable, malformed);
 2 bad arguments.`;
@@ -57,6 +66,34 @@ function positiveInteger(text: string | undefined, name: string, fallback: numbe
   const value = Number(text);
   if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}; got "${text}"`);
   return value;
+}
+
+/** The SNMP probe's options from the command line; a flag left out takes the collector's default. */
+export function snmpOptionsFromFlags(flags: { timeout?: string; retries?: string; 'max-repetitions'?: string }): Required<SnmpProbeOptions> {
+  return {
+    ...snmpDefaults,
+    timeoutMs: positiveInteger(flags.timeout, 'timeout', snmpDefaults.timeoutMs),
+    retries: positiveInteger(flags.retries, 'retries', snmpDefaults.retries, 0),
+    maxRepetitions: positiveInteger(flags['max-repetitions'], 'max-repetitions', snmpDefaults.maxRepetitions),
+  };
+}
+
+/** The ICMP probe's engine and options from the command line; a flag left out takes the
+ * collector's default. */
+export function icmpSettingsFromFlags(flags: { count?: string; timeout?: string; spacing?: string; engine?: string }): {
+  engine: IcmpEngineSetting;
+  options: IcmpProbeOptions;
+} {
+  const engine = (flags.engine ?? icmpDefaults.engine) as IcmpEngineSetting;
+  if (!icmpEngines.includes(engine)) throw new UsageError(`--engine: expected one of ${icmpEngines.join(', ')}; got "${flags.engine}"`);
+  return {
+    engine,
+    options: {
+      count: positiveInteger(flags.count, 'count', icmpDefaults.count),
+      timeoutMs: positiveInteger(flags.timeout, 'timeout', icmpDefaults.timeoutMs),
+      intervalMs: positiveInteger(flags.spacing, 'spacing', icmpDefaults.intervalMs),
+    },
+  };
 }
 
 async function probeSnmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
@@ -100,12 +137,7 @@ async function probeSnmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const flag = (path: PropertyKey[]) => formatPath(path as (string | number)[]).replace(/^version$/, 'snmp-version');
     throw new UsageError(parsed.error.issues.map((issue) => `${flag(issue.path)}: ${issue.message}`).join('\n'));
   }
-  const options = {
-    ...DEFAULT_SNMP_OPTIONS,
-    timeoutMs: positiveInteger(values.timeout, 'timeout', DEFAULT_SNMP_OPTIONS.timeoutMs),
-    retries: positiveInteger(values.retries, 'retries', DEFAULT_SNMP_OPTIONS.retries, 0),
-    maxRepetitions: positiveInteger(values['max-repetitions'], 'max-repetitions', DEFAULT_SNMP_OPTIONS.maxRepetitions),
-  };
+  const options = snmpOptionsFromFlags(values);
   const result = await probeSnmp({ device: `${host}:${port}`, host, port, credentials: parsed.data }, options);
   if (!result.ok) {
     io.stderr.write(`linkwatch probe snmp: ${result.reason}: ${result.message}\n`);
@@ -146,18 +178,13 @@ async function probeIcmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
     options: {
       count: { type: 'string' },
       timeout: { type: 'string' },
-      engine: { type: 'string', default: 'auto' },
+      spacing: { type: 'string' },
+      engine: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one HOST');
-  const engine = values.engine as IcmpEngineSetting;
-  if (!icmpEngines.includes(engine)) throw new UsageError(`--engine: expected one of ${icmpEngines.join(', ')}; got "${values.engine}"`);
-  const options = {
-    ...DEFAULT_ICMP_OPTIONS,
-    count: positiveInteger(values.count, 'count', DEFAULT_ICMP_OPTIONS.count),
-    timeoutMs: positiveInteger(values.timeout, 'timeout', DEFAULT_ICMP_OPTIONS.timeoutMs),
-  };
+  const { engine, options } = icmpSettingsFromFlags(values);
   const host = positionals[0]!;
   const result = await createIcmpProber({ engine }).probeOne(host, options);
   if (!result.ok) {

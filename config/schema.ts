@@ -122,6 +122,8 @@ export const targetRoles = ['gateway', 'far-end', 'other'] as const;
 
 const snmpSettings = z.strictObject({
   interval: durationSchema.default(60_000),
+  /** Per request, before a resend. 5 s covers a commune router behind a 3G or satellite link;
+   * with one retry a dead device costs 10 s of its 60 s interval. */
   timeout: durationSchema.default(5_000),
   retries: z.number().int().min(0).max(10).default(1),
   maxRepetitions: z.number().int().min(1).max(200).default(20),
@@ -129,8 +131,10 @@ const snmpSettings = z.strictObject({
 
 const icmpSettings = z.strictObject({
   interval: durationSchema.default(30_000),
-  /** How long to wait for each echo reply. */
+  /** How long to wait for each echo reply: one second is generous for a commune router on a
+   * rural DSL or 4G uplink. */
   timeout: durationSchema.default(1_000),
+  /** Five echoes show loss in 20% steps, and 200 ms apart a round takes under a second. */
   count: z.number().int().min(1).max(100).default(5),
   /** Gap between echoes to one target. */
   spacing: durationSchema.default(200),
@@ -173,6 +177,18 @@ const collectorSettings = z.strictObject({
   http: httpSettings.default(() => httpSettings.parse({})),
   traps: trapSettings.default(() => trapSettings.parse({})),
 });
+
+/**
+ * Every collector setting's default: what an empty `collector:` section parses to. One place
+ * for them, read by the collector (through the schema) and by `linkwatch probe`, so a probe from
+ * the command line asks the way the collector polls.
+ */
+export const collectorDefaults: Readonly<z.output<typeof collectorSettings>> = deepFreeze(collectorSettings.parse({}));
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
+}
 
 const influxSettings = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://127.0.0.1:8086'),

@@ -1,4 +1,4 @@
-import { icmpEngines, type IcmpEngineSetting } from '../../../config/schema.ts';
+import { collectorDefaults, icmpEngines, type IcmpEngineSetting } from '../../../config/schema.ts';
 import type { ProbeContext } from '../result.ts';
 import type { IcmpEngine, IcmpEngineName, IcmpProbeOptions } from './engines.ts';
 import { createFpingEngine, type FpingEngine } from './fping-engine.ts';
@@ -8,14 +8,12 @@ import type { IcmpResult } from './stats.ts';
 export type { IcmpEngine, IcmpEngineName, IcmpProbeOptions } from './engines.ts';
 export type { IcmpMeasurement, IcmpResult, IcmpStats } from './stats.ts';
 
-/**
- * Five echoes 200 ms apart take under a second per round and show loss in 20% steps; one
- * second per echo is generous for a commune router on a rural DSL or 4G uplink.
- */
+/** The collector's defaults (`collector.icmp` in config/schema.ts, which says why), so a round
+ * asked with partial options, and `linkwatch probe icmp`, measure the way the collector does. */
 export const DEFAULT_ICMP_OPTIONS: Readonly<IcmpProbeOptions> = Object.freeze({
-  count: 5,
-  timeoutMs: 1000,
-  intervalMs: 200,
+  count: collectorDefaults.icmp.count,
+  timeoutMs: collectorDefaults.icmp.timeout,
+  intervalMs: collectorDefaults.icmp.spacing,
 });
 
 /**

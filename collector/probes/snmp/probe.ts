@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { SnmpCredentials } from '../../../config/schema.ts';
+import { collectorDefaults, type SnmpCredentials } from '../../../config/schema.ts';
 import { probeFailure, type FailureReason, type ProbeContext, type ProbeFailure, type ProbeResult } from '../result.ts';
 import { decodeEntities, entPhysicalEntry, type PhysicalEntity } from './entity.ts';
 import {
@@ -37,14 +37,14 @@ export interface SnmpProbeOptions {
 }
 
 /**
- * 3 s covers a commune router behind a 3G or satellite link; with one retry a dead device costs
- * 6 s. 20 repetitions keep a GETBULK answer under one Ethernet frame. The walk budget keeps a
- * whole poll (v3 discovery included) well inside the collector's 60 s cycle.
+ * The collector's defaults (`collector.snmp` in config/schema.ts), so a one-off probe asks the
+ * way the collector polls. The walk budget is the probe's own: it keeps a whole poll (v3
+ * discovery included) well inside the collector's 60 s cycle.
  */
 export const DEFAULT_SNMP_OPTIONS: Readonly<Required<SnmpProbeOptions>> = Object.freeze({
-  timeoutMs: 3000,
-  retries: 1,
-  maxRepetitions: 20,
+  timeoutMs: collectorDefaults.snmp.timeout,
+  retries: collectorDefaults.snmp.retries,
+  maxRepetitions: collectorDefaults.snmp.maxRepetitions,
   walkTimeoutMs: 20_000,
 });
 
