@@ -102,6 +102,18 @@ const thresholdRule = (above: number, forMs: number, severity: Severity) =>
     severity: z.enum(severities).default(severity),
   });
 
+/** Loss is judged over a rolling window (`for`), with a band: it fires above `above` and
+ * clears at or below `below` (or `above`, when an override set it lower), so a link hovering at
+ * the threshold is one alert, not a stream. */
+const lossRule = () =>
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    above: z.number().min(0).max(100).default(20),
+    below: z.number().min(0).max(100).default(10),
+    for: durationSchema.default(5 * 60_000),
+    severity: z.enum(severities).default('warning'),
+  });
+
 const switchRule = (severity: Severity) =>
   z.strictObject({ enabled: z.boolean().default(true), severity: z.enum(severities).default(severity) });
 
@@ -114,9 +126,9 @@ const rulesSchema = z.strictObject({
   siteDark: switchRule('critical').default(() => switchRule('critical').parse({})),
   /** An agent that stopped answering SNMP while its management address still answers ping. */
   agentSilent: switchRule('warning').default(() => switchRule('warning').parse({})),
-  /** Lost echoes, percent of a round, of the link's best target (one far end that never answers
-   * is not loss). With 5 echoes a round, one lost echo is 20 %: `above: 20` means two or more. */
-  loss: thresholdRule(20, 5 * 60_000, 'warning').default(() => thresholdRule(20, 5 * 60_000, 'warning').parse({})),
+  /** Lost echoes as a percent of those sent over the last `for`, of the link's best target (one
+   * far end that never answers is not loss); rounds inside an outage do not count. */
+  loss: lossRule().default(() => lossRule().parse({})),
   /** Mean round-trip time in ms: satellite and radio backhaul sit around 600 ms. */
   rtt: thresholdRule(300, 5 * 60_000, 'warning').default(() => thresholdRule(300, 5 * 60_000, 'warning').parse({})),
   /** Traffic as a percent of the contracted capacity, either direction. */
@@ -137,31 +149,39 @@ export type RuleSettings = z.output<typeof rulesSchema>;
 export type RuleName = keyof RuleSettings;
 
 const hysteresisSchema = z.strictObject({
-  /** Consecutive failed rounds before `down`. Fewer are recorded as a blip. */
-  downAfter: z.number().int().min(1).max(100).default(3),
+  /** Rounds' worth of failures before `down`: for ICMP, downAfter × count echoes lost in a row
+   * (more on a link that loses packets anyway, see the README); for SNMP polls, failed polls in
+   * a row. Shorter failures are recorded as a blip. */
+  downAfter: z.number().int().min(1).max(100).default(2),
   /** Consecutive good rounds before `up` again. */
   upAfter: z.number().int().min(1).max(100).default(2),
 });
 
 const flappingSchema = z.strictObject({
   window: durationSchema.default(15 * 60_000),
-  /** More changes between failed and good rounds than this within `window` is flapping. */
-  changes: z.number().int().min(2).max(1000).default(6),
+  /** The change of state (down, up, down again…) within `window` that makes it flapping: at the
+   * third, the second outage is told as flapping instead of as an outage of its own. */
+  changes: z.number().int().min(3).max(1000).default(3),
   /** Flapping ends after this long without a change. */
   settleAfter: durationSchema.default(10 * 60_000),
 });
 
 /** Per-group, per-site, per-link or per-device changes; later entries win. */
+/** An object's fields, all optional and without their defaults: an override names only what it
+ * changes (zod's own `.partial()` would still fill in the defaults and undo earlier settings). */
+const changesOf = <T extends z.ZodObject>(schema: T): ReturnType<T['partial']> =>
+  z.strictObject(Object.fromEntries(Object.entries(schema.shape).map(([name, field]) => [name, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]))) as unknown as ReturnType<T['partial']>;
+
 const overrideSchema = z.strictObject({
   match: entitySelectorSchema,
   downAfter: z.number().int().min(1).max(100).optional(),
   upAfter: z.number().int().min(1).max(100).optional(),
-  flapping: flappingSchema.partial().optional(),
+  flapping: changesOf(flappingSchema).optional(),
   rules: z
     .strictObject(
-      Object.fromEntries(
-        Object.entries(rulesSchema.shape).map(([name, schema]) => [name, (schema as z.ZodDefault<z.ZodObject>).unwrap().partial().optional()]),
-      ) as { [K in keyof typeof rulesSchema.shape]: z.ZodOptional<z.ZodObject> },
+      Object.fromEntries(Object.entries(rulesSchema.shape).map(([name, schema]) => [name, changesOf((schema as z.ZodDefault<z.ZodObject>).unwrap()).optional()])) as {
+        [K in keyof typeof rulesSchema.shape]: z.ZodOptional<z.ZodObject>;
+      },
     )
     .optional(),
 });
@@ -229,6 +249,10 @@ export const alertsSchema = z.strictObject({
   flapping: flappingSchema.default(() => flappingSchema.parse({})),
   /** Detections this close together are sent as one message (a site going dark link by link). */
   grouping: durationSchema.default(10_000),
+  /** A message held while its cause is still being decided (an upstream or the site's router
+   * not answered yet) leaves at the latest this long after the problem began; a cause decided
+   * later refines the same alert. */
+  notifyWithin: durationSchema.default(100_000),
   rules: rulesSchema.default(() => rulesSchema.parse({})),
   overrides: z.array(overrideSchema).default([]),
   maintenance: z.array(maintenanceWindowSchema).default([]),

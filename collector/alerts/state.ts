@@ -3,48 +3,61 @@
 // site and for notifications (dependencies, maintenance, grouping) is decided above it.
 
 export interface TrackerSettings {
-  /** Consecutive failed rounds before `down`. */
+  /** Consecutive failed rounds before `down`, for rounds that carry no evidence of their own
+   * (SNMP polls, interface reports); ICMP rounds say themselves when they are decisive. */
   downAfter: number;
   /** Consecutive good rounds before `up` again. */
   upAfter: number;
+  /** `changes`: the decided change of state (down, up, down…) within `window` that makes the
+   * subject flapping; it settles after `settleAfter` without any change. */
   flapping: { window: number; changes: number; settleAfter: number };
 }
 
 /** Why a round failed, as stored in `cause` fields. */
 export type FailureCause = 'no-reply' | 'interface-down' | 'silent';
 
-export type Round = { atMs: number; ok: true } | { atMs: number; ok: false; cause: FailureCause };
+/** What a failed ICMP round adds up to: when the run of lost echoes began (possibly inside an
+ * earlier round that still got answers) and whether it is long enough to call the subject down
+ * (see evidence.ts: the run a link's own random loss would not make). */
+export interface FailureEvidence {
+  startMs: number;
+  decisive: boolean;
+}
+
+export type Round = { atMs: number; ok: true } | { atMs: number; ok: false; cause: FailureCause; evidence?: FailureEvidence };
 
 export type Health = 'unknown' | 'up' | 'down';
 
 export interface TrackerState {
   health: Health;
-  /** When `health` began: a down state is backdated to its first failed round, an up state to
-   * the first good round after the outage. */
+  /** When `health` began: a down state is backdated to its first lost echo (or failed round),
+   * an up state to the first good round after the outage. */
   sinceMs: number;
   cause?: FailureCause;
   failStreak: number;
   goodStreak: number;
-  /** The first round of the current run of failures / good rounds. */
+  /** When the current run of failures / good rounds began. */
   failStartMs?: number;
   goodStartMs?: number;
-  /** The last round, and when the raw result last changed between failed and good. */
+  /** The last round. */
   last?: Round;
-  /** Times of changes between failed and good rounds still inside the flapping window. */
+  /** When each decided change (down, up) inside the flapping window really happened. */
   changes: readonly number[];
+  /** The last change of any kind (decided, or a round failing or answering): while flapping,
+   * settling waits for `settleAfter` of quiet. */
   lastChangeMs?: number;
   flapping: boolean;
   flappingSinceMs?: number;
 }
 
 export type TrackerEvent =
-  /** Decided down at the downAfter-th failed round; the outage started at `startMs`. */
+  /** Decided down (the evidence was decisive, or downAfter failed rounds); the outage started at `startMs`. */
   | { type: 'down'; atMs: number; startMs: number; cause: FailureCause }
   /** Decided up at the upAfter-th good round; the outage ended at `endMs` (its first good round). */
   | { type: 'up'; atMs: number; startMs: number; endMs: number; rounds: number }
   /** The first answer of a subject never decided before. */
   | { type: 'first-up'; atMs: number }
-  /** Failures shorter than downAfter rounds: recorded, never notified. */
+  /** Failures that ended before they were decisive: recorded, never notified. */
   | { type: 'blip'; atMs: number; startMs: number; endMs: number; rounds: number; cause: FailureCause }
   | { type: 'flapping-start'; atMs: number; changes: number }
   | { type: 'flapping-end'; atMs: number; health: Health };
@@ -70,15 +83,8 @@ export function step(state: TrackerState, input: Round, settings: TrackerSetting
   const round: Round = state.last && input.atMs < state.last.atMs ? { ...input, atMs: state.last.atMs } : input;
   const previous = state.last;
   let next: TrackerState = { ...state, last: round };
-
-  // Flapping is judged on raw results: every change counts, even inside one undecided outage.
-  if (previous && previous.ok !== round.ok) {
-    const since = round.atMs - settings.flapping.window;
-    next.changes = [...state.changes.filter((at) => at > since), round.atMs];
-    next.lastChangeMs = round.atMs;
-  } else {
-    next.changes = state.changes.filter((at) => at > round.atMs - settings.flapping.window);
-  }
+  /** Real times of the decided changes this round makes. */
+  const decided: number[] = [];
 
   if (round.ok) {
     const goodStartMs = state.goodStreak === 0 ? round.atMs : state.goodStartMs!;
@@ -89,6 +95,7 @@ export function step(state: TrackerState, input: Round, settings: TrackerSetting
     if (state.health === 'down') {
       if (next.goodStreak >= settings.upAfter) {
         events.push({ type: 'up', atMs: round.atMs, startMs: state.sinceMs, endMs: goodStartMs, rounds: state.failStreak });
+        decided.push(goodStartMs);
         next = { ...next, health: 'up', sinceMs: goodStartMs, cause: undefined, failStreak: 0, failStartMs: undefined };
       }
       // Until then the outage goes on: its failed-round count is kept for the record.
@@ -99,25 +106,31 @@ export function step(state: TrackerState, input: Round, settings: TrackerSetting
   } else {
     const inOutage = state.health === 'down';
     // A good run shorter than upAfter inside an outage does not end it: the count goes on.
-    const failStreak = inOutage ? state.failStreak + 1 : state.goodStreak > 0 || state.failStreak === 0 ? 1 : state.failStreak + 1;
-    const failStartMs = inOutage ? state.failStartMs ?? state.sinceMs : failStreak === 1 ? round.atMs : state.failStartMs!;
+    const newRun = !inOutage && (state.goodStreak > 0 || state.failStreak === 0);
+    const failStreak = newRun ? 1 : state.failStreak + 1;
+    // Evidence may place the start inside the round before (its last echoes were lost).
+    const failStartMs = inOutage ? (state.failStartMs ?? state.sinceMs) : newRun ? Math.min(round.evidence?.startMs ?? round.atMs, round.atMs) : state.failStartMs!;
     next = { ...next, failStreak, failStartMs, goodStreak: 0, goodStartMs: undefined, cause: inOutage ? state.cause : round.cause };
-    if (!inOutage && failStreak >= settings.downAfter) {
+    const decisive = round.evidence ? round.evidence.decisive : failStreak >= settings.downAfter;
+    if (!inOutage && decisive) {
       events.push({ type: 'down', atMs: round.atMs, startMs: failStartMs, cause: round.cause });
+      decided.push(failStartMs);
       next = { ...next, health: 'down', sinceMs: failStartMs, cause: round.cause };
     }
   }
 
-  const changed = previous !== undefined && previous.ok !== round.ok;
-  if (!next.flapping && changed && next.changes.length > settings.flapping.changes) {
+  const since = round.atMs - settings.flapping.window;
+  next.changes = [...state.changes, ...decided].filter((at) => at > since);
+  const rawChange = previous !== undefined && previous.ok !== round.ok;
+  if (rawChange || decided.length > 0) next.lastChangeMs = round.atMs;
+
+  if (!next.flapping && decided.length > 0 && next.changes.length >= settings.flapping.changes) {
     next = { ...next, flapping: true, flappingSinceMs: next.changes[0] };
     events.push({ type: 'flapping-start', atMs: round.atMs, changes: next.changes.length });
-  } else if (next.flapping) {
-    if (round.atMs - (next.lastChangeMs ?? round.atMs) >= settings.flapping.settleAfter) {
-      // Settled: the old changes are spent, so it takes a new burst to call it flapping again.
-      next = { ...next, flapping: false, flappingSinceMs: undefined, changes: [] };
-      events.push({ type: 'flapping-end', atMs: round.atMs, health: next.health });
-    }
+  } else if (next.flapping && round.atMs - (next.lastChangeMs ?? round.atMs) >= settings.flapping.settleAfter) {
+    // Settled: the old changes are spent, so it takes a new burst to call it flapping again.
+    next = { ...next, flapping: false, flappingSinceMs: undefined, changes: [] };
+    events.push({ type: 'flapping-end', atMs: round.atMs, health: next.health });
   }
   return { state: next, events };
 }
@@ -143,6 +156,8 @@ export interface ConditionState {
   /** First round of the current run over the threshold. */
   overSinceMs?: number;
   underStreak: number;
+  /** Since when a breached condition has been at or below its clearing level (loss). */
+  underSinceMs?: number;
   /** The worst value of the current run, for the message. */
   peak?: number;
   last?: number;
@@ -171,4 +186,37 @@ export function stepCondition(state: ConditionState, atMs: number, value: number
     return { state: { breached: false, underStreak: 0, last: value }, event: { type: 'cleared', atMs, startMs: state.overSinceMs!, value } };
   }
   return { state: { ...state, underStreak, last: value } };
+}
+
+/** The loss rule's settings: fire when the loss over the last `forMs` is above `above`; clear
+ * when it has stayed at or below `below` for another `forMs` (a band and a hold-down, so a link
+ * hovering at the threshold gives one alert, not one an hour). */
+export interface LossWindowSettings {
+  above: number;
+  below: number;
+  forMs: number;
+}
+
+/**
+ * The loss rule on a rolling window (the share of echoes lost over the last `forMs`), not on
+ * single rounds: with five echoes a round, a link losing 30 % has rounds at 0 % and 20 % often
+ * enough that "every round above 20 %" would never hold. `lossPct` and `spanMs` describe the
+ * window; it must reach back the whole `forMs` before the rule may fire.
+ */
+export function stepLossWindow(state: ConditionState, atMs: number, window: { lossPct: number; spanMs: number } | undefined, settings: LossWindowSettings): { state: ConditionState; event?: ConditionEvent } {
+  if (window === undefined || Number.isNaN(window.lossPct)) return { state };
+  const value = window.lossPct;
+  if (!state.breached) {
+    if (value > settings.above && window.spanMs >= settings.forMs) {
+      const startMs = atMs - window.spanMs;
+      return { state: { breached: true, overSinceMs: startMs, underStreak: 0, peak: value, last: value }, event: { type: 'breached', atMs, startMs, value } };
+    }
+    return { state: { breached: false, underStreak: 0, last: value } };
+  }
+  if (value <= settings.below) {
+    const underSinceMs = state.underSinceMs ?? atMs;
+    if (atMs - underSinceMs >= settings.forMs) return { state: { breached: false, underStreak: 0, last: value }, event: { type: 'cleared', atMs, startMs: state.overSinceMs!, value } };
+    return { state: { ...state, underSinceMs, last: value } };
+  }
+  return { state: { ...state, underSinceMs: undefined, peak: Math.max(state.peak ?? value, value), last: value } };
 }

@@ -6,8 +6,9 @@ import { watchedInterfaces } from '../points.ts';
 import type { IcmpResult } from '../probes/icmp/probe.ts';
 import { point, type Point } from '../storage/schema.ts';
 import type { AlertKind, EntityState } from './model.ts';
+import { addLost, coveredMs, echoesForDown, echoSlots, extendRun, lossFraction, noRun, pollsForAgentSilent, pushSample, type LossSample, type LostRun } from './evidence.ts';
 import { settingsFor, subjectOf, type SubjectSettings } from './settings.ts';
-import { failing, initialCondition, initialTracker, step, stepCondition, type ConditionState, type Round, type TrackerEvent, type TrackerState } from './state.ts';
+import { failing, initialCondition, initialTracker, step, stepCondition, stepLossWindow, type ConditionState, type FailureCause, type Round, type TrackerEvent, type TrackerState } from './state.ts';
 import type { OwnView, Topology } from './topology.ts';
 
 // From poll results to rounds: each link's and device's tracker, its threshold conditions and
@@ -25,7 +26,13 @@ export interface Tracked {
   settings: SubjectSettings;
   tracker: TrackerState;
   conditions: Partial<Record<ConditionRule, ConditionState>>;
-  /** SNMP rounds in a row the agent missed while the address answered. */
+  /** Lost echoes in a row (a link's targets, or a device's address): the evidence for down. */
+  run: LostRun;
+  /** Recent rounds' loss outside outages: the link's own random loss, which sets how long a run
+   * must be to mean down, and what the loss rule judges. */
+  loss: LossSample[];
+  /** SNMP rounds the agent missed while every echo to the address came back (polls where the
+   * address lost an echo too are explained by the path, and count neither way). */
   agentSilentRounds: number;
   agentSilentSinceMs?: number;
   /** The carrying interface reported oper-down while admin-up (links). */
@@ -92,6 +99,8 @@ export function createSubjects(options: SubjectsOptions): Subjects {
         settings: settingsFor(options.current().config.alerts, subjectOf(options.current().topology.sites, kind, item)),
         tracker: initialTracker(clock.now()),
         conditions: {},
+        run: noRun,
+        loss: [],
         agentSilentRounds: 0,
         interfacesUp: new Set(),
         interfacesDown: new Map(),
@@ -115,6 +124,8 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     const inMaintenance = options.inMaintenance(entry.kind, entry.id);
     switch (event.type) {
       case 'down':
+        // The rounds of the outage were not loss: they leave the loss window.
+        entry.loss = entry.loss.filter((sample) => sample.atMs < event.startMs);
         entry.outageStartMs = event.startMs;
         entry.outageInMaintenance = inMaintenance;
         entry.outageCause = event.cause;
@@ -148,11 +159,58 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     }
   };
 
-  const stepRule = (entry: Tracked, rule: ConditionRule, atMs: number, value: number | undefined) => {
+  const stepRule = (entry: Tracked, rule: Exclude<ConditionRule, 'loss'>, atMs: number, value: number | undefined) => {
     const settings = entry.settings.rules[rule];
     if (!settings.enabled) return;
     const { state } = stepCondition(entry.conditions[rule] ?? initialCondition(), atMs, value, { above: settings.above, forMs: settings.for, clearAfter: entry.settings.tracker.upAfter });
     entry.conditions[rule] = state;
+  };
+
+  /** The subject's loss, leaving out the rounds of a run of lost echoes still going on: those
+   * may be the outage beginning, and must not make the case for it harder (or look like loss). */
+  const settledLoss = (entry: Tracked, sinceMs = -Infinity): LossSample[] => {
+    const runStart = entry.run.lost > 0 ? (entry.run.startMs ?? Infinity) : Infinity;
+    return entry.loss.filter((sample) => sample.atMs > sinceMs && sample.atMs < runStart);
+  };
+
+  const icmpIntervalOf = (item: Link | Device) => ('targets' in item ? item.icmp?.interval : undefined) ?? options.current().config.collector.icmp.interval;
+
+  /** A round's echoes into the loss window (not while the subject is down: an outage is not
+   * loss), and the loss rule judged on the window. */
+  const recordLoss = (entry: Tracked, slotMs: number, slots: readonly boolean[], intervalMs: number) => {
+    const rule = entry.settings.rules.loss;
+    if (entry.tracker.health !== 'down') {
+      const lost = slots.filter((answered) => !answered).length;
+      entry.loss = pushSample(entry.loss, { atMs: slotMs, sent: slots.length, lost }, Math.max(rule.for, 10 * intervalMs));
+    }
+    if (!rule.enabled || entry.kind !== 'link') return;
+    const since = slotMs - rule.for;
+    const samples = settledLoss(entry, since);
+    const window = entry.tracker.health === 'down' ? undefined : { lossPct: lossFraction(samples) * 100, spanMs: coveredMs(samples, slotMs, since, intervalMs) };
+    entry.conditions.loss = stepLossWindow(entry.conditions.loss ?? initialCondition(), slotMs, window, { above: rule.above, below: Math.min(rule.below, rule.above), forMs: rule.for }).state;
+  };
+
+  /** A round of echoes (a link's targets, or a device's address) as evidence: the run of lost
+   * echoes grows, and is decisive when it is longer than the subject's own loss would make. */
+  const echoRound = (entry: Tracked, slotMs: number, slots: readonly boolean[], cause: FailureCause, pathLoss: number): Round => {
+    const { config } = options.current();
+    entry.run = extendRun(entry.run, slots, slotMs, config.collector.icmp.spacing);
+    if (slots.some(Boolean)) return { atMs: slotMs, ok: true };
+    const needed = echoesForDown(pathLoss, entry.settings.tracker.downAfter * slots.length);
+    return { atMs: slotMs, ok: false, cause, evidence: { startMs: entry.run.startMs ?? slotMs, decisive: entry.run.lost >= needed } };
+  };
+
+  /** The loss on the way to a device: the worst of its site's links' recent loss (its address is
+   * reached through one of them), or its own pings' when it has no SNMP. */
+  const pathLoss = (device: Device): number => {
+    const { topology } = options.current();
+    const losses = (topology.linksOf.get(device.site) ?? []).flatMap((link) => {
+      const entry = tracked.get(`link:${link.id}`);
+      return entry && entry.loss.length > 0 ? [lossFraction(settledLoss(entry))] : [];
+    });
+    const own = tracked.get(`device:${device.id}`);
+    if (own && own.loss.length > 0) losses.push(lossFraction(settledLoss(own)));
+    return losses.length > 0 ? Math.max(...losses) : 0;
   };
 
   const interfaceReportValid = (entry: Tracked, device: Device | undefined, atMs: number) =>
@@ -165,20 +223,22 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     const entry = trackedFor('link', link);
     const measured = link.targets.map((target) => results.get(target.address)).filter((result): result is IcmpResult => result !== undefined);
     if (measured.length === 0) return;
-    const answered = measured.flatMap((result) => (result.ok && result.received > 0 ? [result] : []));
-    const ok = answered.length > 0;
-    const interfaceDown = interfaceReportValid(entry, link.device ? options.current().topology.devices.get(link.device) : undefined, slotMs);
-    playRound(entry, ok ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: interfaceDown ? 'interface-down' : 'no-reply' }, link.site);
+    const count = link.icmp?.count ?? options.current().config.collector.icmp.count;
     // The link is as good as its best target: one far end that never answers is not loss.
-    const loss = ok ? Math.min(...answered.map((result) => result.lossPct)) : undefined;
-    const rtts = answered.flatMap((result) => (result.rttAvgMs !== null ? [result.rttAvgMs] : []));
-    stepRule(entry, 'loss', slotMs, loss);
-    stepRule(entry, 'rtt', slotMs, ok && rtts.length > 0 ? Math.min(...rtts) : undefined);
+    const slots = echoSlots(measured, count);
+    const interfaceDown = interfaceReportValid(entry, link.device ? options.current().topology.devices.get(link.device) : undefined, slotMs);
+    const round = echoRound(entry, slotMs, slots, interfaceDown ? 'interface-down' : 'no-reply', lossFraction(settledLoss(entry)));
+    playRound(entry, round, link.site);
+    recordLoss(entry, slotMs, slots, icmpIntervalOf(link));
+    const rtts = measured.flatMap((result) => (result.ok && result.rttAvgMs !== null ? [result.rttAvgMs] : []));
+    stepRule(entry, 'rtt', slotMs, round.ok && rtts.length > 0 ? Math.min(...rtts) : undefined);
   };
 
   const observeDevicePing = (device: Device, slotMs: number, result: IcmpResult) => {
     const entry = trackedFor('device', device);
-    playRound(entry, result.ok && result.received > 0 ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: 'silent' }, device.site);
+    const slots = echoSlots([result], result.ok ? result.sent : options.current().config.collector.icmp.count);
+    playRound(entry, echoRound(entry, slotMs, slots, 'silent', pathLoss(device)), device.site);
+    recordLoss(entry, slotMs, slots, options.current().config.collector.icmp.interval);
   };
 
   const observeSnmp = (observation: Extract<Observation, { kind: 'snmp-poll' }>) => {
@@ -186,17 +246,21 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     const entry = trackedFor('device', device);
     if (!result.ok) {
       if (observation.address === undefined) return;
-      const addressUp = observation.address.ok && observation.address.received > 0;
-      if (addressUp) {
+      const address = observation.address;
+      const slots = echoSlots([address], address.ok ? address.sent : Math.min(options.current().config.collector.icmp.count, 3));
+      // Only a poll missed while every echo to the address came back says the agent is silent;
+      // one missed while echoes were lost too is the path losing packets.
+      if (slots.length > 0 && slots.every(Boolean)) {
         entry.agentSilentRounds += 1;
         entry.agentSilentSinceMs ??= slotMs;
       }
-      playRound(entry, addressUp ? { atMs: slotMs, ok: true } : { atMs: slotMs, ok: false, cause: 'silent' }, device.site);
+      playRound(entry, echoRound(entry, slotMs, slots, 'silent', pathLoss(device)), device.site);
       // Interface-only links cannot be judged while the device does not answer.
       return;
     }
     entry.agentSilentRounds = 0;
     entry.agentSilentSinceMs = undefined;
+    entry.run = noRun;
     playRound(entry, { atMs: slotMs, ok: true }, device.site);
 
     const byName = new Map(result.interfaces.map((iface) => [iface.name, iface]));
@@ -252,9 +316,29 @@ export function createSubjects(options: SubjectsOptions): Subjects {
       return { health, failing: health === 'down', sinceMs: external.sinceMs };
     }
     const t = entry.tracker;
-    const silent = entry.agentSilentRounds >= entry.settings.tracker.downAfter ? 'agent-silent' : undefined;
+    const silent = agentSilent(entry) ? 'agent-silent' : undefined;
     const breached = (Object.keys(entry.conditions) as ConditionRule[]).find((rule) => entry.conditions[rule]?.breached);
-    return { health: t.health, failing: failing(t), sinceMs: t.sinceMs, cause: t.cause, degradedBy: silent ?? breached, lastRoundMs: t.last?.atMs, failStartMs: t.failStartMs };
+    return {
+      health: t.health,
+      failing: failing(t),
+      sinceMs: t.sinceMs,
+      cause: t.cause,
+      degradedBy: silent ?? breached,
+      lastRoundMs: t.last?.atMs,
+      failStartMs: t.failStartMs,
+      recovering: t.health === 'down' && t.last?.ok === true,
+      flapping: t.flapping,
+    };
+  };
+
+  /** Enough silent polls, each with the address answering every echo, that the path's own loss
+   * does not explain them. */
+  const agentSilent = (entry: Tracked): boolean => {
+    if (entry.kind !== 'device' || entry.agentSilentRounds === 0) return false;
+    const device = options.current().topology.devices.get(entry.id);
+    if (!device) return false;
+    const retries = device.snmp?.retries ?? options.current().config.collector.snmp.retries;
+    return entry.agentSilentRounds >= pollsForAgentSilent(pathLoss(device), { retries, minimum: entry.settings.tracker.downAfter });
   };
 
   const trap = (event: TrapEvent) => {
@@ -271,10 +355,18 @@ export function createSubjects(options: SubjectsOptions): Subjects {
       if (link.device !== device.id || link.interface !== name) continue;
       const entry = trackedFor('link', link);
       entry.interfaceDownAtMs = event.kind === 'link-down' ? event.atMs : undefined;
-      // A linkDown trap is a failed round now, before the next ping; recovery is left to the
-      // rounds (pings, or the interface at the next poll), which see it for themselves.
-      if (event.kind === 'link-down') playRound(entry, { atMs: event.atMs, ok: false, cause: 'interface-down' }, link.site);
-      else if (link.targets.length === 0) playRound(entry, { atMs: event.atMs, ok: true }, link.site);
+      // A linkDown trap is a failed round now, before the next ping (a whole round of echoes
+      // lost, for a link judged by its targets); recovery is left to the rounds (pings, or the
+      // interface at the next poll), which see it for themselves.
+      if (event.kind === 'link-down') {
+        if (link.targets.length === 0) playRound(entry, { atMs: event.atMs, ok: false, cause: 'interface-down' }, link.site);
+        else {
+          const count = link.icmp?.count ?? config.collector.icmp.count;
+          entry.run = addLost(entry.run, count, event.atMs);
+          const needed = echoesForDown(lossFraction(settledLoss(entry)), entry.settings.tracker.downAfter * count);
+          playRound(entry, { atMs: event.atMs, ok: false, cause: 'interface-down', evidence: { startMs: entry.run.startMs!, decisive: entry.run.lost >= needed } }, link.site);
+        }
+      } else if (link.targets.length === 0) playRound(entry, { atMs: event.atMs, ok: true }, link.site);
     }
   };
 

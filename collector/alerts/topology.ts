@@ -56,6 +56,10 @@ export interface OwnView {
   /** When its latest round was, and when its current run of failures began. */
   lastRoundMs?: number;
   failStartMs?: number;
+  /** Down, but its latest round answered: the outage may be ending. */
+  recovering?: boolean;
+  /** Its own rounds are flapping. */
+  flapping?: boolean;
 }
 
 export interface Effective {
