@@ -97,7 +97,7 @@ async function runCollector(options: RunOptions): Promise<ExitCode> {
   const notifier = created.notifier;
   const store = createControlStore({ settings: config.influx, timeZone: config.alerts.timezone });
   const engine: AlertEngine | undefined = config.alerts.enabled
-    ? createAlertEngine({ config, clock: systemClock, notifier, sink: writer, logger, control: engineControl(store), shard: options.shard, pollNow: (device) => collector.pollNow(device) })
+    ? createAlertEngine({ config, clock: systemClock, notifier, sink: writer, logger, control: engineControl(store), shard: options.shard, pollNow: (device) => collector.pollNow(device), pingNow: (link) => collector.pingNow(link) })
     : undefined;
   const collector = createCollector({
     config,

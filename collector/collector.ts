@@ -66,6 +66,9 @@ export interface Collector {
   /** Polls a device now, outside its schedule (the alert engine asks when its site may be going
    * dark and it has not been polled since); false when it is not this collector's or is busy. */
   pollNow(deviceId: string): boolean;
+  /** Pings a link's targets now, outside its schedule (the alert engine asks before a down
+   * message leaves); false when it is not this collector's or is busy. */
+  pingNow(linkId: string): boolean;
   /** When each kind last completed a poll, for /healthz. */
   health(): { startedAt: number; lastPollAt: Partial<Record<CollectorJob['kind'], number>>; targets: number };
 }
@@ -274,6 +277,7 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     scheduler: () => scheduler,
     pollNow: (deviceId) => scheduler.runNow(`snmp:${deviceId}`) || scheduler.runNow(`icmp-device:${deviceId}`),
+    pingNow: (linkId) => scheduler.runNow(`icmp:${linkId}`),
     health: () => ({ startedAt, lastPollAt: { ...lastPollAt }, targets: targetCount }),
   };
 }

@@ -20,9 +20,9 @@ export function seriesRows(result: StatementResult): Row[] {
 export const text = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 export const integer = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
-/** Events after which an alert is no longer open: `resolved`, and the one-shots (`event`, a
- * reboot; `test`) that have nothing to resolve. */
-export const closingEvents: readonly string[] = ['resolved', 'event', 'test'];
+/** Events after which an alert is no longer open: `resolved`, `brief` (an outage told when it
+ * was already over), and the one-shots (`event`, a reboot; `test`) that have nothing to resolve. */
+export const closingEvents: readonly string[] = ['resolved', 'brief', 'event', 'test'];
 
 export interface Acknowledgement {
   alertId: string;
@@ -41,6 +41,8 @@ export interface AlertRecord {
   site?: string;
   entityKind?: string;
   entity?: string;
+  /** The interface, for interface alerts. */
+  interface?: string;
   /** Its last event is not one of `closingEvents`. */
   open: boolean;
   lastEvent: string;
@@ -100,6 +102,7 @@ export function mergeAlerts(lastEvents: readonly Row[], lastFields: readonly Row
     const site = text(row.site);
     const entityKind = text(field('entity_kind'));
     const entity = text(field('entity'));
+    const iface = text(field('interface'));
     const open = !closingEvents.includes(lastEvent);
     const endedMs = open ? undefined : integer(field('ended_ms'));
     const summary = text(field('summary'));
@@ -111,6 +114,7 @@ export function mergeAlerts(lastEvents: readonly Row[], lastFields: readonly Row
       ...(site !== undefined ? { site } : {}),
       ...(entityKind !== undefined ? { entityKind } : {}),
       ...(entity !== undefined ? { entity } : {}),
+      ...(iface !== undefined ? { interface: iface } : {}),
       open,
       lastEvent,
       lastEventMs,

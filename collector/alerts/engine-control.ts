@@ -19,7 +19,19 @@ export function engineControl(store: ControlStore): AlertControl {
           if (!isKind(record.kind) || !isSeverity(record.severity) || record.entity === undefined) return [];
           const entityKind = record.entityKind === 'link' || record.entityKind === 'device' || record.entityKind === 'site' || record.entityKind === 'collector' ? record.entityKind : undefined;
           if (!entityKind) return [];
-          return [{ alertId: record.alertId, kind: record.kind, severity: record.severity, entityKind, entity: record.entity, startedMs: record.startedMs, affected: record.affected, acknowledged: record.acked }];
+          return [
+            {
+              alertId: record.alertId,
+              kind: record.kind,
+              severity: record.severity,
+              entityKind,
+              entity: record.entity,
+              ...(record.interface !== undefined ? { interface: record.interface } : {}),
+              startedMs: record.startedMs,
+              affected: record.affected,
+              acknowledged: record.acked,
+            },
+          ];
         }),
       };
     },

@@ -11,7 +11,7 @@ import type { AlertKind, EntityKind, EntityState, Measured, Notification, Notifi
 import { deviceInfo, linkInfo, settingsFor, siteInfo, subjectOf } from './settings.ts';
 import { restoredTracker, type FailureCause } from './state.ts';
 import { conditionKind, conditionUnit, createSubjects, type ConditionRule, type Tracked, type TrapEvent } from './subjects.ts';
-import { buildTopology, decide, type Effective, type Topology, type Verdicts } from './topology.ts';
+import { buildTopology, decide, type Effective, type OwnView, type Topology, type Verdicts } from './topology.ts';
 
 // The alert engine: poll results in, states, outages and notifications out. It runs in the
 // collector, next to the data; operators reach it through InfluxDB (acknowledgements,
@@ -39,6 +39,8 @@ export interface RestoredAlert {
   severity: Severity;
   entityKind: EntityKind | 'collector';
   entity: string;
+  /** The interface of an interface alert. */
+  interface?: string;
   startedMs: number;
   affected?: readonly string[];
   acknowledged?: boolean;
@@ -57,6 +59,9 @@ export interface AlertEngineOptions {
   /** Asks for a device to be polled now: when its site may be going dark and it has not been
    * polled since the links began failing, its answer tells a power cut from a cut line. */
   pollNow?: (deviceId: string) => void;
+  /** Asks for a link's targets to be pinged now: before a down message leaves, so an outage
+   * already over is told as one message instead of a down that is no longer true. */
+  pingNow?: (linkId: string) => void;
 }
 
 export interface AlertEngine extends ObservationSink {
@@ -92,22 +97,42 @@ interface Candidate {
   startedMs: number;
   affected?: readonly string[];
   measured?: Measured;
-  /** Waiting for something above it to be decided, at most `holdMs` past the grouping delay. */
+  /** Waiting for something above it to be decided, at most `holdMs` past the grouping delay
+   * (and never past `alerts.notifyWithin` after the problem began). */
   held: boolean;
   holdMs?: number;
+  /** An outage whose subject answers again: its message waits, so that an outage over before
+   * its message left is told in one message (`brief`) rather than as a down and an up. */
+  recovering?: boolean;
 }
 
-interface OpenAlert extends Omit<Candidate, 'held' | 'holdMs'> {
+interface OpenAlert extends Omit<Candidate, 'held' | 'holdMs' | 'recovering'> {
   alertId: string;
   acknowledged: boolean;
 }
 
+/** Why a failure is not news of its own: something above it (an upstream, a parent, the links
+ * of its site flapping or cut off), or its own site told dark. */
+type CoverReason = 'above' | 'site-dark';
+interface Cover {
+  failStartMs: number;
+  reason: CoverReason;
+  releasedMs?: number;
+}
+
+/** Kinds that claim an outage: told as `brief` when they ended before their message left. */
+const outageKinds: ReadonlySet<AlertKind> = new Set(['link-down', 'upstream-down', 'device-down', 'site-dark']);
+
 /** One key per problem: a link's outage is one problem whether it is reported as its own or as
- * the root cause of others. */
-const problemKey = (kind: AlertKind, entityKind: EntityKind | 'collector', entity: string): string =>
-  kind === 'link-down' || kind === 'upstream-down' ? `link:${entity}` : `${kind}:${entityKind}:${entity}`;
+ * the root cause of others. Interface names keep their own part (`Gi0/0/1`, `Port 3 (WAN)`). */
+const problemKey = (kind: AlertKind, entityKind: EntityKind | 'collector', entity: string, iface?: string): string =>
+  kind === 'link-down' || kind === 'upstream-down' ? `link:${entity}` : iface === undefined ? `${kind}:${entityKind}:${entity}` : `${kind}:${entityKind}:${entity}:${iface}`;
 
 const alertIdOf = (key: string, startedMs: number): string => `a${createHash('sha1').update(`${key}@${startedMs}`).digest('hex').slice(0, 11)}`;
+
+/** A link whose last round is older than this is pinged once more before its down message
+ * leaves (see `pingNow`). */
+const RECHECK_STALE_MS = 3_000;
 
 /** A reboot right after an outage is the outage's end, not news. */
 const REBOOT_QUIET_MS = 15 * 60_000;
@@ -117,13 +142,20 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   let config = options.config;
   let topology: Topology = buildTopology(config);
   const open = new Map<string, OpenAlert>();
-  const pending = new Map<string, number>();
+  /** Problems seen but not told yet: when first seen, the latest candidate, and when its links
+   * were pinged once more before telling it. */
+  const pending = new Map<string, { firstSeenMs: number; candidate: Candidate; recheckedMs?: number }>();
   const lastStates: Record<EntityKind, Map<string, { state: EntityState; cause?: string }>> = { link: new Map(), device: new Map(), site: new Map() };
   const siteOutages = new Map<string, number>();
   const recentRecovery = new Map<string, number>();
-  /** Outages (by their start) already told as part of a dark site or a failed upstream: when the
-   * cause recovers first, the rest of such an outage is not news of its own. */
-  const covered = new Map<string, { sinceMs: number; releasedMs?: number }>();
+  /** Failures (by their start) explained by something above them — a failed or failing upstream
+   * or parent, a dark site, a flapping link — told as part of that (or not at all, when it was a
+   * blip). When the cause is over first, the subject has its recovery time to come back before
+   * its own failure is news. Keyed `link:ID`, `device:ID`, `site:ID`. */
+  const covered = new Map<string, Cover>();
+  /** Subjects whose flapping began while something they depend on was flapping or failing (a
+   * router behind a flapping line): their whole flapping episode is that one's. */
+  const flappingExplained = new Set<string>();
   /** Devices asked to be polled now, by the start of the failures that made it worth asking. */
   const pollRequested = new Map<string, number>();
   let configWindows: MaintenanceWindow[] = fromSettings(config.alerts.maintenance, config.alerts.timezone);
@@ -227,19 +259,70 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return backAt.length > 0 ? Math.min(...backAt) : now;
   };
 
+  /** Something above a link is in trouble now: an upstream (or one above it) failing its latest
+   * round, down, unreachable or flapping, or a parent site cut off. */
+  const troubleAbove = (link: Link): boolean => {
+    const seen = new Set<string>();
+    for (let up = link.upstream; up !== undefined && !seen.has(up); up = topology.links.get(up)?.upstream) {
+      seen.add(up);
+      const view = ownView('link', up);
+      const state = verdicts.links.get(up)?.state;
+      if (view?.failing || view?.flapping || state === 'down' || state === 'unreachable') return true;
+    }
+    return siteTroubleAbove(link.site);
+  };
+  /** A parent site (or one above it) down, unreachable, or with every link failing or flapping. */
+  const siteTroubleAbove = (siteId: string): boolean => {
+    const seen = new Set<string>([siteId]);
+    for (let parent = topology.sites.get(siteId)?.parent; parent !== undefined && !seen.has(parent); parent = topology.sites.get(parent)?.parent) {
+      seen.add(parent);
+      const state = verdicts.sites.get(parent)?.state;
+      if (state === 'down' || state === 'unreachable') return true;
+      const links = topology.linksOf.get(parent) ?? [];
+      if (links.length > 0 && links.every((link) => ownView('link', link.id)?.failing || ownView('link', link.id)?.flapping)) return true;
+    }
+    return false;
+  };
+  /** Whether a cover still holds: while its cause lasts, and for `graceMs` after. */
+  const coverActive = (key: string, now: number, graceMs: number, onlyFromAbove = false): boolean => {
+    const cover = covered.get(key);
+    return cover !== undefined && (!onlyFromAbove || cover.reason === 'above') && (cover.releasedMs === undefined || now - cover.releasedMs < graceMs);
+  };
+  /** Every link of the site flapping or explained from above: what happens at the site is theirs. */
+  const siteExplained = (siteId: string, now: number): boolean => {
+    const links = topology.linksOf.get(siteId) ?? [];
+    return links.length > 0 && links.every((link) => ownView('link', link.id)?.flapping || coverActive(`link:${link.id}`, now, linkGraceMs(link), true));
+  };
+
   const noteCovered = (now: number) => {
-    for (const entry of subjects.all()) {
-      const key = `${entry.kind}:${entry.id}`;
-      if (entry.tracker.health !== 'down') {
-        covered.delete(key);
-        continue;
+    const note = (key: string, failing: boolean, failStartMs: number, reason: CoverReason | undefined) => {
+      // A failure that ended, or a new one, spends the old cover.
+      if (!failing || covered.get(key)?.failStartMs !== failStartMs) covered.delete(key);
+      if (!failing) return;
+      if (reason) covered.set(key, { failStartMs, reason });
+      else {
+        const cover = covered.get(key);
+        if (cover && cover.releasedMs === undefined) cover.releasedMs = now;
       }
-      const item = entry.kind === 'link' ? topology.links.get(entry.id) : topology.devices.get(entry.id);
-      const verdict = verdictOf(entry.kind, entry.id);
-      if (!item || !verdict) continue;
-      const known = covered.get(key);
-      if (verdict.state === 'unreachable' || verdicts.sites.get(item.site)?.dark) covered.set(key, { sinceMs: entry.tracker.sinceMs });
-      else if (known && known.releasedMs === undefined) known.releasedMs = now;
+    };
+    const failStartOf = (view: OwnView | undefined) => (view ? (view.health === 'down' ? view.sinceMs : view.failStartMs) : undefined) ?? 0;
+    // Links first: devices and sites are explained by their links.
+    for (const link of topology.links.values()) {
+      const view = subjects.get('link', link.id) ? ownView('link', link.id) : undefined;
+      const fromAbove = verdicts.links.get(link.id)?.state === 'unreachable' || troubleAbove(link);
+      note(`link:${link.id}`, view?.failing === true, failStartOf(view), fromAbove ? 'above' : verdicts.sites.get(link.site)?.dark ? 'site-dark' : undefined);
+    }
+    for (const device of topology.devices.values()) {
+      const view = subjects.get('device', device.id) ? ownView('device', device.id) : undefined;
+      const fromAbove = verdicts.devices.get(device.id)?.state === 'unreachable' || siteTroubleAbove(device.site) || siteExplained(device.site, now);
+      note(`device:${device.id}`, view?.failing === true, failStartOf(view), fromAbove ? 'above' : verdicts.sites.get(device.site)?.dark ? 'site-dark' : undefined);
+    }
+    for (const [siteId, verdict] of verdicts.sites) {
+      const troubled = verdict.dark || verdict.mayGoDark || verdict.state === 'unreachable';
+      // A site's failure is one while it lasts: its start moves as members fail and come back.
+      const failStart = covered.get(`site:${siteId}`)?.failStartMs ?? verdict.sinceMs;
+      const fromAbove = verdict.state === 'unreachable' || siteTroubleAbove(siteId) || siteExplained(siteId, now);
+      note(`site:${siteId}`, troubled, failStart, fromAbove ? 'above' : undefined);
     }
   };
 
@@ -259,11 +342,22 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
   };
 
-  /** How long a subject may take to come back after its cause did: upAfter rounds and one more. */
+  /** How long a subject may take to come back after its cause did: upAfter of its own rounds and
+   * one more, and the grouping delay. */
+  const graceMs = (settings: { tracker: { upAfter: number } }, intervalMs: number): number => (settings.tracker.upAfter + 1) * intervalMs + config.alerts.grouping;
+  /** A subject's settings without starting to track it (a link polled by another shard is read
+   * from the shared store, and must stay untracked here). */
+  const settingsOf = (kind: 'link' | 'device', item: Link | Device) => subjects.get(kind, item.id)?.settings ?? settingsFor(config.alerts, subjectOf(topology.sites, kind, item));
+  const linkGraceMs = (link: Link): number => graceMs(settingsOf('link', link), link.icmp?.interval ?? config.collector.icmp.interval);
+  const deviceGraceMs = (device: Device): number => graceMs(settingsOf('device', device), device.snmp?.interval ?? config.collector.icmp.interval);
   const recoveryGraceMs = (entry: Tracked): number => {
-    const interval = entry.kind === 'link' ? (topology.links.get(entry.id)?.icmp?.interval ?? config.collector.icmp.interval) : (topology.devices.get(entry.id)?.snmp?.interval ?? config.collector.icmp.interval);
-    return (entry.settings.tracker.upAfter + 1) * interval + config.alerts.grouping;
+    const link = entry.kind === 'link' ? topology.links.get(entry.id) : undefined;
+    const device = entry.kind === 'device' ? topology.devices.get(entry.id) : undefined;
+    return link ? linkGraceMs(link) : device ? deviceGraceMs(device) : config.alerts.grouping;
   };
+  /** A site's members all need their time to come back. */
+  const siteGraceMs = (siteId: string): number =>
+    Math.max(config.alerts.grouping, ...(topology.linksOf.get(siteId) ?? []).map(linkGraceMs), ...(topology.devicesOf.get(siteId) ?? []).map(deviceGraceMs));
 
   /** The longest hold an undecided ancestor may need (two of its rounds), or undefined when
    * every ancestor is decided. */
@@ -275,7 +369,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const view = ownView('link', up);
       const state = verdicts.links.get(up)?.state;
       if (view?.failing && view.health !== 'down' && state !== 'down' && state !== 'unreachable') {
-        hold = Math.max(hold ?? 0, 2 * (topology.links.get(up)?.icmp?.interval ?? config.collector.icmp.interval));
+        const upstream = topology.links.get(up);
+        const rounds = upstream ? settingsOf('link', upstream).tracker.downAfter : config.alerts.downAfter;
+        hold = Math.max(hold ?? 0, rounds * (upstream?.icmp?.interval ?? config.collector.icmp.interval));
       }
     }
     return hold;
@@ -303,6 +399,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     const alerts = config.alerts;
     for (const [id, verdict] of verdicts.sites) {
       if (!verdict.dark || !alerts.rules.siteDark.enabled) continue;
+      // Behind a failing upstream or parent, or with every link flapping: told by those.
+      if (coverActive(`site:${id}`, now, siteGraceMs(id))) continue;
       const site = topology.sites.get(id)!;
       const affected = new Set([...(topology.childSitesOf.get(id) ?? []), ...(topology.linksOf.get(id) ?? []).flatMap((link) => topology.affectedBy.get(link.id) ?? [])]);
       affected.delete(id);
@@ -320,15 +418,25 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       const siteIsDark = siteVerdict?.dark === true;
       const rules = entry.settings.rules;
       const base = { entityKind: entry.kind, entity: entry.id, siteId: item.site, linkId: entry.kind === 'link' ? entry.id : undefined, deviceId: entry.kind === 'device' ? entry.id : undefined };
-      if (entry.tracker.flapping && rules.flapping.enabled) {
-        list.push({ ...base, key: problemKey('flapping', entry.kind, entry.id), kind: 'flapping', severity: rules.flapping.severity, startedMs: entry.tracker.flappingSinceMs ?? now, held: false });
+      // Explained from above (a failing upstream or parent, a flapping link it depends on): its
+      // own failure is told by that, and once that is over it has its recovery time.
+      const explained = coverActive(`${entry.kind}:${entry.id}`, now, recoveryGraceMs(entry));
+      const flapKey = `${entry.kind}:${entry.id}`;
+      if (!entry.tracker.flapping) flappingExplained.delete(flapKey);
+      else {
+        // A link flapping because its upstream flaps is the upstream's; so is a device whose
+        // links flap, for as long as it flaps.
+        const inherited = entry.kind === 'link' ? troubleAbove(item as Link) : siteTroubleAbove(item.site) || siteExplained(item.site, now);
+        if (inherited || coverActive(flapKey, now, recoveryGraceMs(entry), true)) flappingExplained.add(flapKey);
+        if (rules.flapping.enabled && !flappingExplained.has(flapKey)) {
+          const affected = entry.kind === 'link' ? (topology.affectedBy.get(entry.id) ?? []) : [];
+          list.push({ ...base, key: problemKey('flapping', entry.kind, entry.id), kind: 'flapping', severity: rules.flapping.severity, startedMs: entry.tracker.flappingSinceMs ?? now, affected, held: false });
+        }
         continue;
       }
-      // Told as part of a dark site or a failed upstream; once that cause is over, the subject
-      // has its recovery time to come back before its own outage is news.
-      const cover = covered.get(`${entry.kind}:${entry.id}`);
-      const alreadyTold = cover !== undefined && cover.sinceMs === entry.tracker.sinceMs && (cover.releasedMs === undefined || now - cover.releasedMs < recoveryGraceMs(entry));
-      if (verdict.state === 'down' && !siteIsDark && !alreadyTold) {
+      if (verdict.state === 'down' && !siteIsDark && !explained) {
+        const view = ownView(entry.kind, entry.id);
+        const recovering = view?.recovering === true;
         if (entry.kind === 'link' && rules.linkDown.enabled) {
           const link = item as Link;
           const affected = topology.affectedBy.get(link.id) ?? [];
@@ -336,9 +444,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
           const darkening = siteMayGoDark(link.site);
           const ancestorHold = undecidedAncestorHoldMs(link);
           const held = darkening || ancestorHold !== undefined;
-          list.push({ ...base, key: problemKey(kind, 'link', link.id), kind, severity: rules.linkDown.severity, startedMs: verdict.sinceMs, affected, held, holdMs: Math.max(darkening ? siteHoldMs(link.site) : 0, ancestorHold ?? 0) });
+          list.push({ ...base, key: problemKey(kind, 'link', link.id), kind, severity: rules.linkDown.severity, startedMs: verdict.sinceMs, affected, held, holdMs: Math.max(darkening ? siteHoldMs(link.site) : 0, ancestorHold ?? 0), recovering });
         } else if (entry.kind === 'device' && rules.deviceDown.enabled) {
-          list.push({ ...base, key: problemKey('device-down', 'device', entry.id), kind: 'device-down', severity: rules.deviceDown.severity, startedMs: verdict.sinceMs, held: siteMayGoDark(item.site), holdMs: siteHoldMs(item.site) });
+          list.push({ ...base, key: problemKey('device-down', 'device', entry.id), kind: 'device-down', severity: rules.deviceDown.severity, startedMs: verdict.sinceMs, held: siteMayGoDark(item.site), holdMs: siteHoldMs(item.site), recovering });
         }
       }
       if (verdict.state === 'down' || verdict.state === 'unreachable') continue;
@@ -360,7 +468,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         });
       }
       for (const [name, sinceMs] of entry.interfacesDown) {
-        list.push({ ...base, entity: `${entry.id}/${name}`, key: problemKey('interface-down', 'device', `${entry.id}/${name}`), kind: 'interface-down', severity: rules.interfaceDown.severity, interface: name, startedMs: sinceMs, held: false });
+        list.push({ ...base, key: problemKey('interface-down', 'device', entry.id, name), kind: 'interface-down', severity: rules.interfaceDown.severity, interface: name, startedMs: sinceMs, held: false });
       }
     }
     for (const peer of config.alerts.peers) {
@@ -406,10 +514,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         const rule = (Object.keys(conditionKind) as ConditionRule[]).find((name) => conditionKind[name] === alert.kind)!;
         return entry?.conditions[rule]?.breached ? { open: true } : gone;
       }
-      case 'interface-down': {
-        const [device, name] = alert.entity.split('/') as [string, string];
-        return subjects.get('device', device)?.interfacesDown.has(name) ? { open: true } : gone;
-      }
+      case 'interface-down':
+        return alert.interface !== undefined && subjects.get('device', alert.entity)?.interfacesDown.has(alert.interface) ? { open: true } : gone;
       case 'collector-write':
         return writerDownSinceMs !== undefined ? { open: true } : gone;
       case 'peer-silent': {
@@ -457,6 +563,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         event: notification.event,
         entity_kind: alert.entityKind,
         entity: alert.entity,
+        interface: alert.interface,
         started_ms: alert.startedMs,
         ended_ms: notification.endedMs,
         duration_s: notification.endedMs !== undefined ? (notification.endedMs - alert.startedMs) / 1000 : undefined,
@@ -476,6 +583,73 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
   };
 
+  /** When a pending problem's message may leave: after the grouping delay; a held one later,
+   * but never past `alerts.notifyWithin` after the problem began (what is known by then is
+   * sent, and a cause decided later refines the alert). */
+  const releaseAtMs = (candidate: Candidate, firstSeenMs: number): number => {
+    const grouped = firstSeenMs + config.alerts.grouping;
+    if (!candidate.held) return grouped;
+    return Math.max(grouped, Math.min(grouped + (candidate.holdMs ?? 0), candidate.startedMs + config.alerts.notifyWithin));
+  };
+
+  /** Pings a down link's targets once more before its message leaves, when its last round is a
+   * few seconds old; true while the answer is awaited (a round's length and two seconds). */
+  const confirming = (entry: { candidate: Candidate; recheckedMs?: number }, now: number): boolean => {
+    if (!options.pingNow) return false;
+    const { candidate } = entry;
+    const links =
+      candidate.kind === 'link-down' || candidate.kind === 'upstream-down'
+        ? [candidate.entity]
+        : candidate.kind === 'site-dark'
+          ? (topology.linksOf.get(candidate.entity) ?? []).filter((link) => link.targets.length > 0).map((link) => link.id)
+          : [];
+    const lastRoundMs = (id: string) => ownView('link', id)?.lastRoundMs ?? -Infinity;
+    if (entry.recheckedMs === undefined) {
+      const stale = links.filter((id) => subjects.get('link', id) && now - lastRoundMs(id) > RECHECK_STALE_MS);
+      if (stale.length === 0) return false;
+      entry.recheckedMs = now;
+      for (const id of stale) options.pingNow(id);
+      return true;
+    }
+    const icmp = config.collector.icmp;
+    return links.some((id) => lastRoundMs(id) < entry.recheckedMs!) && now - entry.recheckedMs < icmp.count * icmp.spacing + icmp.timeout + 2_000;
+  };
+
+  /** A site found dark after one of its links or its router was already told down: the same
+   * alert, its cause refined (one `updated` message), instead of a second alert. */
+  const refineIntoSiteDark = async (candidate: Candidate, now: number): Promise<boolean> => {
+    const earlier = [...open.values()]
+      .filter((alert) => alert.siteId === candidate.siteId && (alert.kind === 'link-down' || alert.kind === 'upstream-down' || alert.kind === 'device-down'))
+      .sort((a, b) => a.startedMs - b.startedMs)[0];
+    if (!earlier) return false;
+    open.delete(earlier.key);
+    const refined: OpenAlert = { ...earlier, key: candidate.key, kind: 'site-dark', severity: candidate.severity, entityKind: 'site', entity: candidate.entity, linkId: undefined, deviceId: undefined, affected: candidate.affected };
+    open.set(candidate.key, refined);
+    await publish(refined, 'updated', now);
+    return true;
+  };
+
+  /** An outage decided but over before its message left: one message with both ends. */
+  const tellIfBrief = async (candidate: Candidate, now: number) => {
+    if (!outageKinds.has(candidate.kind)) return;
+    let endedMs: number | undefined;
+    if (candidate.entityKind === 'site') {
+      const state = verdicts.sites.get(candidate.entity)?.state;
+      if ((state === 'up' || state === 'degraded') && !coverActive(`site:${candidate.entity}`, now, siteGraceMs(candidate.entity))) endedMs = siteRecoveryMs(candidate.entity, now);
+    } else if (candidate.entityKind === 'link' || candidate.entityKind === 'device') {
+      const entry = subjects.get(candidate.entityKind, candidate.entity);
+      const tracker = entry?.tracker;
+      const state = verdictOf(candidate.entityKind, candidate.entity)?.state;
+      const over = tracker !== undefined && tracker.health === 'up' && tracker.sinceMs >= candidate.startedMs && !tracker.flapping;
+      if (entry && over && state !== 'maintenance' && !coverActive(`${entry.kind}:${entry.id}`, now, recoveryGraceMs(entry))) endedMs = tracker.sinceMs;
+    }
+    if (endedMs === undefined) return;
+    const { held: _held, holdMs: _holdMs, recovering: _recovering, ...fields } = candidate;
+    const alert: OpenAlert = { ...fields, alertId: alertIdOf(candidate.key, candidate.startedMs), acknowledged: false };
+    if (alert.siteId) recentRecovery.set(alert.siteId, now);
+    await publish(alert, 'brief', now, { endedMs });
+  };
+
   const evaluateNow = async () => {
     const now = clock.now();
     // Never awaited here: a database that hangs must not delay alerts about anything else.
@@ -493,21 +667,25 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     requestPolls();
 
     const seen = new Set<string>();
-    const grouping = config.alerts.grouping;
     for (const candidate of candidates(now)) {
       seen.add(candidate.key);
       if (open.has(candidate.key)) continue;
-      const firstSeen = pending.get(candidate.key) ?? now;
-      pending.set(candidate.key, firstSeen);
-      const waited = now - firstSeen;
-      if (waited < grouping || (candidate.held && waited < grouping + (candidate.holdMs ?? 0))) continue;
+      const waiting = pending.get(candidate.key);
+      const entry = { firstSeenMs: waiting?.firstSeenMs ?? now, candidate, recheckedMs: waiting?.recheckedMs };
+      pending.set(candidate.key, entry);
+      if (candidate.recovering || now < releaseAtMs(candidate, entry.firstSeenMs) || confirming(entry, now)) continue;
       pending.delete(candidate.key);
-      const { held: _held, holdMs: _holdMs, ...fields } = candidate;
+      if (candidate.kind === 'site-dark' && (await refineIntoSiteDark(candidate, now))) continue;
+      const { held: _held, holdMs: _holdMs, recovering: _recovering, ...fields } = candidate;
       const alert: OpenAlert = { ...fields, alertId: alertIdOf(candidate.key, candidate.startedMs), acknowledged: false };
       open.set(candidate.key, alert);
       await publish(alert, 'firing', now);
     }
-    for (const key of pending.keys()) if (!seen.has(key)) pending.delete(key);
+    for (const [key, waiting] of pending) {
+      if (seen.has(key)) continue;
+      pending.delete(key);
+      await tellIfBrief(waiting.candidate, now);
+    }
 
     for (const [key, alert] of open) {
       const status = stillOpen(alert, now);
@@ -516,14 +694,18 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (alert.siteId && (alert.kind === 'site-dark' || alert.kind === 'device-down' || alert.kind === 'link-down')) recentRecovery.set(alert.siteId, now);
       await publish(alert, 'resolved', now, { endedMs: status.endedMs, settledState: status.settledState });
       // Flapping that ends in an outage: the settled message said so; its recovery is still owed.
-      if (alert.kind === 'flapping' && status.settledState === 'down' && alert.linkId) {
-        const linkKey = problemKey('link-down', 'link', alert.linkId);
-        const verdict = verdicts.links.get(alert.linkId);
-        if (!open.has(linkKey) && verdict?.state === 'down') {
-          const down: OpenAlert = { ...alert, key: linkKey, kind: 'link-down', alertId: alertIdOf(linkKey, verdict.sinceMs), startedMs: verdict.sinceMs };
-          open.set(linkKey, down);
+      if (alert.kind === 'flapping' && status.settledState === 'down' && alert.linkId && alert.siteId) {
+        const siteDark = verdicts.sites.get(alert.siteId)?.dark === true;
+        const owedKey = siteDark ? problemKey('site-dark', 'site', alert.siteId) : problemKey('link-down', 'link', alert.linkId);
+        const sinceMs = siteDark ? verdicts.sites.get(alert.siteId)!.sinceMs : verdicts.links.get(alert.linkId)?.sinceMs;
+        if (!open.has(owedKey) && sinceMs !== undefined && (siteDark || verdicts.links.get(alert.linkId)?.state === 'down')) {
+          const owed: OpenAlert = siteDark
+            ? { ...alert, key: owedKey, kind: 'site-dark', entityKind: 'site', entity: alert.siteId, linkId: undefined, alertId: alertIdOf(owedKey, sinceMs), startedMs: sinceMs }
+            : { ...alert, key: owedKey, kind: 'link-down', alertId: alertIdOf(owedKey, sinceMs), startedMs: sinceMs };
+          open.set(owedKey, owed);
+          pending.delete(owedKey);
           // Recorded, not sent: a restart must still owe its recovery.
-          recordAlert(down, notificationOf(down, 'firing', now));
+          recordAlert(owed, notificationOf(owed, 'firing', now));
         }
       }
     }
@@ -584,9 +766,10 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         entry.outageCause = entity.cause;
       }
     }
-    for (const alert of restored.alerts) {
-      const key = problemKey(alert.kind, alert.entityKind, alert.entity);
-      const deviceId = alert.entityKind === 'device' ? alert.entity.split('/')[0] : undefined;
+    for (const restoredAlert of restored.alerts) {
+      const alert = withInterfaceApart(restoredAlert);
+      const key = problemKey(alert.kind, alert.entityKind, alert.entity, alert.interface);
+      const deviceId = alert.entityKind === 'device' ? alert.entity : undefined;
       const site = alert.entityKind === 'site' ? alert.entity : alert.entityKind === 'link' ? topology.links.get(alert.entity)?.site : deviceId ? topology.devices.get(deviceId)?.site : undefined;
       open.set(key, {
         key,
@@ -598,12 +781,20 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         siteId: site,
         linkId: alert.entityKind === 'link' ? alert.entity : undefined,
         deviceId,
-        interface: alert.kind === 'interface-down' ? alert.entity.split('/')[1] : undefined,
+        interface: alert.interface,
         startedMs: alert.startedMs,
         affected: alert.affected,
         acknowledged: alert.acknowledged ?? false,
       });
       if (alert.acknowledged) notifier.acknowledge(alert.alertId, clock.now());
+      // An interface told down stays down until a poll shows it up: the engine need not have
+      // seen it up since the restart to know it went down.
+      const device = deviceId ? topology.devices.get(deviceId) : undefined;
+      if (alert.kind === 'interface-down' && alert.interface !== undefined && device) {
+        const entry = trackedFor('device', device);
+        entry.interfacesUp.add(alert.interface);
+        entry.interfacesDown.set(alert.interface, alert.startedMs);
+      }
     }
     logger.info({ entities: restored.entities.length, openAlerts: restored.alerts.length }, 'alert state restored');
   };
@@ -648,13 +839,31 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     },
     states: () => ({ links: verdicts.links, devices: verdicts.devices, sites: verdicts.sites }),
     openAlerts: () =>
-      [...open.values()].map((alert) => ({ alertId: alert.alertId, kind: alert.kind, severity: alert.severity, entityKind: alert.entityKind, entity: alert.entity, startedMs: alert.startedMs, acknowledged: alert.acknowledged })),
+      [...open.values()].map((alert) => ({
+        alertId: alert.alertId,
+        kind: alert.kind,
+        severity: alert.severity,
+        entityKind: alert.entityKind,
+        entity: alert.entity,
+        ...(alert.interface !== undefined ? { interface: alert.interface } : {}),
+        startedMs: alert.startedMs,
+        acknowledged: alert.acknowledged,
+      })),
     async stop() {
       ticker?.stop();
       await evaluating;
       await reading;
     },
   };
+}
+
+/** Interface alerts written before the interface had a field of its own kept it in the entity
+ * as `device/ifName`; device ids never hold a `/`, so the first one splits it (`Gi0/0/1` stays
+ * whole). */
+function withInterfaceApart(alert: RestoredAlert): RestoredAlert {
+  if (alert.kind !== 'interface-down' || alert.interface !== undefined) return alert;
+  const slash = alert.entity.indexOf('/');
+  return slash < 0 ? alert : { ...alert, entity: alert.entity.slice(0, slash), interface: alert.entity.slice(slash + 1) };
 }
 
 /** One line for the `alert` record; the messages themselves are rendered by the notifier. */

@@ -32,9 +32,12 @@ export const alertKinds = [
 export type AlertKind = (typeof alertKinds)[number];
 
 /** What a message says happened. `firing` and `resolved` bracket a problem (a `flapping` alert
- * fires when flapping begins and resolves when it settles, with `settledState`); `repeat` and
- * `escalated` re-send an open alert; `event` is a one-shot (a reboot) with nothing to resolve. */
-export const notificationEvents = ['firing', 'resolved', 'repeat', 'escalated', 'event', 'test'] as const;
+ * fires when flapping begins and resolves when it settles, with `settledState`); `updated` says
+ * an open alert's cause is now known better (a link told down turned out to be its whole site
+ * dark: same alert id, the new kind); `brief` tells an outage that was over before its first
+ * message left, in one message with both ends; `repeat` and `escalated` re-send an open alert;
+ * `event` is a one-shot (a reboot) with nothing to resolve. */
+export const notificationEvents = ['firing', 'updated', 'resolved', 'brief', 'repeat', 'escalated', 'event', 'test'] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
 
 /** The site, link and device as the message shows them: a snapshot, so a message waiting in
@@ -82,7 +85,7 @@ export interface Notification {
   atMs: number;
   /** When the problem began (backdated to the first failed round for outages). */
   startedMs: number;
-  /** When it ended (resolved). */
+  /** When it ended (resolved, brief). */
   endedMs?: number;
   /** Absent only for the collector's own alerts. */
   site?: SiteInfo;

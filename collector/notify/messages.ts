@@ -39,6 +39,9 @@ interface Words {
   recovered: string;
   repeat: string;
   escalated: string;
+  updated: string;
+  /** The headline's tail for an outage told when it was already over. */
+  brief: (duration: string, backAt: string) => string;
   settled: { up: string; down: string };
   label: {
     site: string;
@@ -134,6 +137,8 @@ const vi: Words = {
   recovered: 'ĐÃ KHÔI PHỤC',
   repeat: 'NHẮC LẠI',
   escalated: 'CHUYỂN CẤP',
+  updated: 'CẬP NHẬT',
+  brief: (duration, backAt) => `${duration}, đã có lại từ ${backAt}`,
   settled: { up: 'hoạt động', down: 'mất kết nối' },
   label: {
     site: 'Điểm',
@@ -224,6 +229,8 @@ const en: Words = {
   recovered: 'RECOVERED',
   repeat: 'REMINDER',
   escalated: 'ESCALATED',
+  updated: 'UPDATE',
+  brief: (duration, backAt) => `${duration}, back since ${backAt}`,
   settled: { up: 'up', down: 'down' },
   label: {
     site: 'Site',
@@ -262,6 +269,8 @@ const eventPrefix: { [E in NotificationEvent]: (words: Words) => string } = {
   event: () => '',
   test: () => '',
   resolved: () => '',
+  brief: () => '',
+  updated: (w) => `🔄 ${w.updated}: `,
   repeat: (w) => `🔁 ${w.repeat}: `,
   escalated: (w) => `⏫ ${w.escalated}: `,
 };
@@ -316,10 +325,16 @@ function subject(notification: Notification, words: Words): string {
   return what ? `${where} — ${what}${iface}` : `${where}${iface}`;
 }
 
-function headline(notification: Notification, words: Words): string {
+function headline(notification: Notification, words: Words, options: RenderOptions): string {
   const kind = words.kinds[notification.kind];
   if (notification.event === 'resolved') return `✅ ${kind.resolved ?? `${words.recovered}: ${kind.headline}`}`;
   if (notification.event === 'test') return `🧪 ${kind.headline}`;
+  if (notification.event === 'brief') {
+    const ended = notification.endedMs ?? notification.atMs;
+    // Over already: the time it came back is the news, shown as the clock shows it (HH:MM).
+    const backAt = formatLocal(ended, options.timeZone).slice(0, 5);
+    return `↩️ ${kind.headline} ${words.brief(formatDuration(ended - notification.startedMs, options.language), backAt)}`;
+  }
   return `${eventPrefix[notification.event](words)}${severityIcon[notification.severity]} ${kind.headline}`;
 }
 
@@ -332,7 +347,7 @@ export function renderMessage(notification: Notification, options: RenderOptions
   const words = translations[options.language];
   const label = words.label;
   const time = (ms: number) => formatLocal(ms, options.timeZone);
-  const title = `${headline(notification, words)} — ${subject(notification, words)}`;
+  const title = `${headline(notification, words, options)} — ${subject(notification, words)}`;
   const lines: string[] = [title, ''];
 
   if (notification.site) {
@@ -353,7 +368,7 @@ export function renderMessage(notification: Notification, options: RenderOptions
 
   if (notification.event !== 'test') {
     lines.push(`${label.since}: ${time(notification.startedMs)}`);
-    if (notification.event === 'resolved') {
+    if (notification.event === 'resolved' || notification.event === 'brief') {
       const ended = notification.endedMs ?? notification.atMs;
       lines.push(`${label.until}: ${time(ended)}`);
       lines.push(`${label.lasting}: ${formatDuration(ended - notification.startedMs, options.language)}`);
@@ -375,7 +390,8 @@ export function renderMessage(notification: Notification, options: RenderOptions
 
   lines.push('');
   lines.push(`${label.alertId}: ${notification.alertId}`);
-  if (notification.event !== 'resolved' && notification.event !== 'test' && notification.event !== 'event') lines.push(label.ack(notification.alertId));
+  // Nothing to acknowledge once it is over, or for a one-shot.
+  if (notification.event !== 'resolved' && notification.event !== 'brief' && notification.event !== 'test' && notification.event !== 'event') lines.push(label.ack(notification.alertId));
 
   const text = lines.join('\n');
   return { title, text, html: toHtml(title, lines.slice(2)) };

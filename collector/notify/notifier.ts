@@ -371,6 +371,10 @@ export async function createNotifier(options: NotifierOptions): Promise<CreateNo
           openAlerts.set(notification.alertId, { notification, schedules, escalatedTo: [] });
           persistOpenAlerts();
         }
+      } else if (notification.event === 'updated' && open) {
+        // Repeats and escalations carry the refined cause from now on.
+        open.notification = { ...notification, id: open.notification.id, event: 'firing' };
+        persistOpenAlerts();
       } else if (notification.event === 'resolved' && open) {
         openAlerts.delete(notification.alertId);
         persistOpenAlerts();

@@ -39,9 +39,10 @@ export function quietHoursEnd(atMs: number, quietHours: RouteSettings['quietHour
 
 /** Until when a message to a route waits, or undefined to send it now. Critical messages never
  * wait: someone must get up for them. Everything else (warning and info, and their resolved,
- * repeat and escalated messages) waits for the end of the route's quiet hours. */
+ * repeat and escalated messages) waits for the end of the route's quiet hours, and so does a
+ * `brief` outage of any severity: it is over, nobody need get up for it. */
 export function holdUntil(notification: Pick<Notification, 'severity' | 'event'>, route: Pick<RouteSettings, 'quietHours'>, nowMs: number, timeZone: string): number | undefined {
-  if (notification.severity === 'critical' || notification.event === 'test') return undefined;
+  if ((notification.severity === 'critical' && notification.event !== 'brief') || notification.event === 'test') return undefined;
   return quietHoursEnd(nowMs, route.quietHours, timeZone);
 }
 

@@ -103,7 +103,7 @@ describe('alerts on a simulated district', () => {
     const created = await createNotifier({ settings: config.alerts, clock: systemClock, logger: silentLogger, sink: writer, backoff: { baseMs: 300, capMs: 1_000 } });
     if (!created.ok) throw new Error(created.message);
     let collector: Collector | undefined;
-    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger: silentLogger, control: engineControl(store), controlEveryMs: 300, pollNow: (device) => collector?.pollNow(device) });
+    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger: silentLogger, control: engineControl(store), controlEveryMs: 300, pollNow: (device) => collector?.pollNow(device), pingNow: (link) => collector?.pingNow(link) });
     collector = createCollector({ config, clock: systemClock, ticks: timerTicks(100), sink: writer, logger: silentLogger, metrics: createCollectorMetrics(), observer: engine });
     await collector.start();
     await engine.start(timerTicks(100));
