@@ -6,7 +6,7 @@ import { formatConfigError, suggest } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { formatLocal } from '../config/time.ts';
-import { configFileFrom, ExitCode, UsageError, type CliIo } from './io.ts';
+import { configFileFrom, ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
 
 export const alertsHelp = `Usage:
   linkwatch alerts list [--all] [--since DURATION] [--json] [--config FILE]
@@ -14,7 +14,8 @@ export const alertsHelp = `Usage:
 
 list  open alerts, most severe first: id, severity, kind, site, since when (local time in
       alerts.timezone) and who acknowledged it. --all adds the alerts resolved within --since
-      (default 24h; --since implies --all); --json prints them as a JSON array.
+      (default 24h; --since implies --all); --json prints them as a JSON array, and a failure
+      as {"error": {"reason", "message"}} (reason config, usage, or why InfluxDB is unusable).
 ack   acknowledges an alert: repeats and escalation stop. --by defaults to the user running the
       command. The collector's alert engine picks it up within seconds.
 
@@ -33,13 +34,24 @@ export interface ControlContext {
   store: ControlStore;
 }
 
+/** How a command reports: `json` for a command given --json (its failures are JSON too). */
+export interface OutputOptions {
+  json?: boolean;
+}
+
 /** Loads the config and opens the control store; prints the config's problems and returns
  * the exit code when it cannot be used. */
-export async function openControl(configFlag: string | undefined, io: CliIo): Promise<ControlContext | ExitCode> {
+export async function openControl(configFlag: string | undefined, io: CliIo, output: OutputOptions = {}): Promise<ControlContext | ExitCode> {
   const file = configFileFrom(configFlag, io.env);
   const loaded = await loadConfigFile(file, { env: io.env });
   if (!loaded.ok) {
-    for (const error of loaded.errors) io.stderr.write(`${formatConfigError(error, file)}\n`);
+    const problems = loaded.errors.map((error) => formatConfigError(error, file));
+    if (output.json) {
+      const message = problems.length === 1 ? problems[0]! : `${file} has ${problems.length} problems`;
+      writeJsonError(io, { reason: 'config', message, problems });
+    } else {
+      for (const problem of problems) io.stderr.write(`${problem}\n`);
+    }
     return ExitCode.usage;
   }
   const store = createControlStore({ settings: loaded.config.influx, timeZone: loaded.config.alerts.timezone });
@@ -47,12 +59,13 @@ export async function openControl(configFlag: string | undefined, io: CliIo): Pr
 }
 
 /** Runs a command body; an unusable database is exit 1 with its message (URL, what to do). */
-export async function withStore(command: string, io: CliIo, body: () => Promise<ExitCode>): Promise<ExitCode> {
+export async function withStore(command: string, io: CliIo, body: () => Promise<ExitCode>, output: OutputOptions = {}): Promise<ExitCode> {
   try {
     return await body();
   } catch (error) {
     if (!(error instanceof ControlStoreError)) throw error;
-    io.stderr.write(`linkwatch ${command}: ${error.message}\n`);
+    if (output.json) writeJsonError(io, { reason: error.reason, message: error.message });
+    else io.stderr.write(`linkwatch ${command}: ${error.message}\n`);
     return ExitCode.failed;
   }
 }
@@ -108,7 +121,8 @@ async function listCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const all = values.all || values.since !== undefined;
   const since = parseDuration(values.since ?? '24h');
   if (!since.ok) throw new UsageError(`--since: ${since.message}`);
-  const context = await openControl(values.config, io);
+  const output = { json: values.json };
+  const context = await openControl(values.config, io, output);
   if (typeof context === 'number') return context;
   const { config, store } = context;
   const timeZone = config.alerts.timezone;
@@ -137,7 +151,7 @@ async function listCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const open = alerts.filter((alert) => alert.open).length;
     io.stdout.write(`${table(header, body)}\n\n${open} open${all ? `, ${alerts.length - open} closed in the last ${values.since ?? '24h'}` : ''}; times in ${timeZone}.\n`);
     return ExitCode.ok;
-  });
+  }, output);
 }
 
 async function ackCommand(args: string[], io: CliIo): Promise<ExitCode> {

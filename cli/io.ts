@@ -16,3 +16,23 @@ export const DEFAULT_CONFIG_FILE = 'linkwatch.yaml';
 
 export const configFileFrom = (flag: string | undefined, env: CliIo['env']): string =>
   flag ?? env.LINKWATCH_CONFIG ?? DEFAULT_CONFIG_FILE;
+
+/**
+ * What a command given `--json` prints on stdout when it fails, whatever the failure:
+ * `{...fields, "error": {"reason", "message", ...details}}`, so a script reads one JSON document
+ * in every case and tells failures by the `error` key; the exit code is unchanged. `reason` is a
+ * probe's failure reason (`timeout`, `auth`, …), why InfluxDB could not be used (`unreachable`,
+ * `database-missing`, …), `config` (the config file) or `usage` (the command line).
+ */
+export interface JsonError {
+  reason: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+export function writeJsonError(io: CliIo, error: JsonError, fields: Readonly<Record<string, unknown>> = {}): void {
+  io.stdout.write(`${JSON.stringify({ ...fields, error })}\n`);
+}
+
+/** Whether a command line asks for JSON; read where the command's own parsing has not run (or failed). */
+export const asksForJson = (args: readonly string[]): boolean => args.includes('--json');

@@ -1,7 +1,7 @@
 import { alertsCommand, alertsHelp } from './alerts.ts';
 import { checkConfig, checkConfigHelp } from './check-config.ts';
 import { collectorCommand, collectorHelp } from './collector.ts';
-import { ExitCode, UsageError, type CliIo } from './io.ts';
+import { asksForJson, ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
 import { maintenanceCommand, maintenanceHelp } from './maintenance.ts';
 import { notifyCommand, notifyHelp } from './notify.ts';
 import { probeCommand, probeHelp } from './probe.ts';
@@ -42,7 +42,9 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
   }
   const command = commands[name];
   if (!command) {
-    io.stderr.write(`linkwatch: unknown command "${name}"\n\n${usage()}\n`);
+    const message = `unknown command "${name}"`;
+    if (asksForJson(args)) writeJsonError(io, { reason: 'usage', message });
+    io.stderr.write(`linkwatch: ${message}\n\n${usage()}\n`);
     return ExitCode.usage;
   }
   if (args.includes('--help') || args.includes('-h')) {
@@ -55,6 +57,12 @@ export async function main(argv: string[], io: CliIo): Promise<ExitCode> {
     // parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for unknown or malformed options.
     const code = (error as { code?: string }).code ?? '';
     if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      // With --json the reason goes to stdout as JSON; the help stays on stderr, for the reader.
+      if (asksForJson(args)) {
+        writeJsonError(io, { reason: 'usage', message: (error as Error).message });
+        io.stderr.write(`${command.help}\n`);
+        return ExitCode.usage;
+      }
       io.stderr.write(`linkwatch ${name}: ${(error as Error).message}\n\n${command.help}\n`);
       return ExitCode.usage;
     }

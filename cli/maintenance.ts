@@ -27,7 +27,8 @@ add   stores a window. A site or a group covers everything at its sites; a link 
       starts. The id (e.g. mw-20261127-1a2b) is made up unless --id gives one; --by defaults to
       the user running the command.
 list  windows from the config file and stored ones, with whether each is in force now; --all
-      includes stored windows that are over.
+      includes stored windows that are over. --json prints them as a JSON array, and a failure
+      as {"error": {"reason", "message"}} (reason config, usage, or why InfluxDB is unusable).
 end   ends a stored window now (or cancels one that has not begun). Windows in the config file
       are changed there.
 
@@ -219,7 +220,8 @@ async function listCommand(args: string[], io: CliIo): Promise<ExitCode> {
     options: { all: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, config: { type: 'string', short: 'c' } },
     strict: true,
   });
-  const context = await openControl(values.config, io);
+  const output = { json: values.json };
+  const context = await openControl(values.config, io, output);
   if (typeof context === 'number') return context;
   const { config, store } = context;
   const timeZone = config.alerts.timezone;
@@ -251,7 +253,7 @@ async function listCommand(args: string[], io: CliIo): Promise<ExitCode> {
     const footer = `times in ${timeZone}${hidden > 0 ? `; ${hidden} stored window${hidden === 1 ? '' : 's'} over (--all shows them)` : ''}`;
     io.stdout.write(`${table(['ID', 'SOURCE', 'COVERS', 'WHEN', 'ACTIVE', 'NEXT', 'BY', 'COMMENT'], body)}\n\n${footer}.\n`);
     return ExitCode.ok;
-  });
+  }, output);
 }
 
 async function endCommand(args: string[], io: CliIo): Promise<ExitCode> {

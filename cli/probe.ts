@@ -7,7 +7,7 @@ import { createIcmpProber, DEFAULT_ICMP_OPTIONS, type IcmpProbeOptions } from '.
 import { toProbeJson } from '../collector/probes/snmp/format.ts';
 import { DEFAULT_SNMP_OPTIONS, probeSnmp, type SnmpProbeOptions } from '../collector/probes/snmp/probe.ts';
 import { formatBitsPerSecond, formatUptime } from './format.ts';
-import { ExitCode, UsageError, type CliIo } from './io.ts';
+import { ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
 
 const snmpDefaults = DEFAULT_SNMP_OPTIONS;
 const icmpDefaults = { ...DEFAULT_ICMP_OPTIONS, engine: collectorDefaults.icmp.engine };
@@ -33,6 +33,9 @@ Polls once and prints what the target says.
 Defaults are the collector's (collector.snmp and collector.icmp of the config):
   snmp: --timeout ${snmpDefaults.timeoutMs} (per request) --retries ${snmpDefaults.retries} --max-repetitions ${snmpDefaults.maxRepetitions}
   icmp: --count ${icmpDefaults.count} --timeout ${icmpDefaults.timeoutMs} (per echo) --spacing ${icmpDefaults.intervalMs} --engine ${icmpDefaults.engine}
+
+With --json every outcome is one JSON document on stdout; a failure has an "error" key,
+{"reason", "message"} (for icmp beside the statistics: received 0, lossPct 100).
 
 Exit codes: 0 answered; 1 no usable answer (timeout, auth failure, unreachable, malformed);
 2 bad arguments.`;
@@ -140,7 +143,8 @@ async function probeSnmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const options = snmpOptionsFromFlags(values);
   const result = await probeSnmp({ device: `${host}:${port}`, host, port, credentials: parsed.data }, options);
   if (!result.ok) {
-    io.stderr.write(`linkwatch probe snmp: ${result.reason}: ${result.message}\n`);
+    if (values.json) writeJsonError(io, { reason: result.reason, message: result.message });
+    else io.stderr.write(`linkwatch probe snmp: ${result.reason}: ${result.message}\n`);
     return ExitCode.failed;
   }
   if (values.json) {
@@ -187,13 +191,13 @@ async function probeIcmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { engine, options } = icmpSettingsFromFlags(values);
   const host = positionals[0]!;
   const result = await createIcmpProber({ engine }).probeOne(host, options);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(toIcmpJson(result, options.count))}\n`);
+    return result.ok ? ExitCode.ok : ExitCode.failed;
+  }
   if (!result.ok) {
     io.stderr.write(`linkwatch probe icmp: ${result.reason}: ${result.message}\n`);
     return ExitCode.failed;
-  }
-  if (values.json) {
-    io.stdout.write(`${JSON.stringify(toIcmpJson(result))}\n`);
-    return ExitCode.ok;
   }
   const ms = (value: number | null) => (value === null ? '-' : `${value.toFixed(2)} ms`);
   io.stdout.write(
