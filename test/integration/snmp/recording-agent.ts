@@ -5,11 +5,13 @@ import { ber, response, startFakeAgent, tlv, type FakeAgent, type Request } from
 // Replays a recording (test/fixtures/snmp) as an SNMPv2c agent on a loopback UDP port, the way
 // snmpsim does: GET answers the recorded value or noSuchObject, GETNEXT and GETBULK walk the
 // recorded OIDs in order and end with endOfMibView. A wrong community gets silence, as real
-// agents give.
+// agents give. sysUpTime runs on from its recorded value, so consecutive polls look like a
+// device that stayed up (a frozen one would read as an agent restart); the rest stays as recorded.
 
 const GET = 0xa0;
 const GET_NEXT = 0xa1;
 const GET_BULK = 0xa5;
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
 
 /** BER for a recorded value. Unsigned types are written from their full 32-bit range (the fake
  * agent's integer encoder is for signed values). */
@@ -31,7 +33,17 @@ export interface RecordingAgent extends FakeAgent {
 
 /** Starts an agent that answers `community` from `recording`. */
 export async function startRecordingAgent(recording: readonly RecordedVarbind[], community = 'public'): Promise<RecordingAgent> {
-  const sorted = [...recording].sort((a, b) => compareOids(a.oid, b.oid));
+  const started = Date.now();
+  const running = (recorded: RecordedVarbind): RecordedVarbind => ({
+    oid: recorded.oid,
+    tag: recorded.tag,
+    get value() {
+      return ((recorded.value as number) + Math.floor((Date.now() - started) / 10)) % 2 ** 32;
+    },
+  });
+  const sorted = [...recording]
+    .sort((a, b) => compareOids(a.oid, b.oid))
+    .map((varbind) => (varbind.oid === SYS_UPTIME ? running(varbind) : varbind));
   const byOid = new Map(sorted.map((varbind) => [varbind.oid, varbind]));
   const endOfMibView = tlv(0x82, Buffer.alloc(0));
 
