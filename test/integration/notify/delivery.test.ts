@@ -191,6 +191,21 @@ describe('repeats and escalation', () => {
     expect(repeat.text).toContain('Đã kéo dài');
   });
 
+  it('repeats an alert whose cause was refined with the refined cause, under the same id', async () => {
+    const hook = await receiver(200);
+    const h = await harness(webhookRoute(hook.url, { repeat: '10m' }));
+    await h.notifier.publish(sample('link-down', 'firing'));
+    await h.at(DAY);
+    const alertId = 'link-down:nam-xe-tslcd';
+    await h.notifier.publish({ ...sample('site-dark', 'updated'), alertId, id: `${alertId}:updated`, atMs: DAY + 60_000 });
+    await h.at(DAY + 60_000);
+    await h.at(DAY + 10 * 60_000);
+    expect(ids(hook)).toEqual([`${alertId}:firing`, `${alertId}:updated`, `${alertId}:repeat:1`]);
+    const repeat = JSON.parse(hook.requests[2]!.body) as Notification & { text: string };
+    expect(repeat).toMatchObject({ event: 'repeat', kind: 'site-dark' });
+    expect(repeat.text).toContain('MẤT LIÊN LẠC TOÀN ĐIỂM');
+  });
+
   it('stops repeating when resolved, and the open-alert table survives a restart', async () => {
     const hook = await receiver(200);
     const first = await harness(webhookRoute(hook.url, { repeat: '10m' }));

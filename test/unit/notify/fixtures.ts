@@ -33,7 +33,7 @@ export function sample(kind: AlertKind, event: NotificationEvent, overrides: Par
     severity: kind === 'link-down' || kind === 'site-dark' || kind === 'upstream-down' || kind === 'device-down' ? 'critical' : 'warning',
     atMs: STARTED_MS + 65 * 60_000 + 40_000,
     startedMs: STARTED_MS,
-    ...(event === 'resolved' ? { endedMs: STARTED_MS + 65 * 60_000 + 40_000 } : {}),
+    ...(event === 'resolved' || event === 'brief' ? { endedMs: STARTED_MS + 65 * 60_000 + 40_000 } : {}),
     site,
     link,
   };

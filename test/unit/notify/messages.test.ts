@@ -23,7 +23,7 @@ describe('renderMessage', () => {
           expect(message.text).toContain(`${kind}:${link.id}`);
           expect(message.html).toContain('<h3>');
           expect(message.text).not.toMatch(/undefined|NaN|\[object/);
-          if (event === 'resolved') expect(message.text).toContain(language === 'vi' ? '1 giờ 5 phút' : '1 h 5 min');
+          if (event === 'resolved' || event === 'brief') expect(message.text).toContain(language === 'vi' ? '1 giờ 5 phút' : '1 h 5 min');
           if (event !== 'test') expect(message.text).toContain('14:05 27/11/2026');
         });
       }
@@ -34,6 +34,23 @@ describe('renderMessage', () => {
     expect(renderMessage(sample('link-down', 'firing'), { language: 'vi', timeZone: TZ }).title).toBe('🔴 MẤT KẾT NỐI — UBND xã Nậm Xé — TSLCD Nậm Xé');
     expect(renderMessage(sample('link-down', 'resolved'), { language: 'vi', timeZone: TZ }).title).toBe('✅ ĐÃ KHÔI PHỤC: MẤT KẾT NỐI — UBND xã Nậm Xé — TSLCD Nậm Xé');
     expect(renderMessage(sample('link-down', 'repeat'), { language: 'en', timeZone: TZ }).title).toBe('🔁 REMINDER: 🔴 LINK DOWN — UBND xã Nậm Xé — TSLCD Nậm Xé');
+  });
+
+  it('tells an outage over before its message left in one title: how long, and since when it is back', () => {
+    const brief = (language: 'vi' | 'en') => renderMessage(sample('link-down', 'brief', { startedMs: STARTED_MS, endedMs: STARTED_MS + 40_000 }), { language, timeZone: TZ });
+    expect(brief('vi').title).toBe('↩️ MẤT KẾT NỐI 40 giây, đã có lại từ 14:05 — UBND xã Nậm Xé — TSLCD Nậm Xé');
+    expect(brief('en').title).toBe('↩️ LINK DOWN 40 s, back since 14:05 — UBND xã Nậm Xé — TSLCD Nậm Xé');
+    expect(brief('vi').text).toContain('Khôi phục lúc: 14:05 27/11/2026');
+    // Over already: nothing to acknowledge.
+    expect(brief('en').text).not.toContain('alerts ack');
+  });
+
+  it('says an open alert’s cause is refined under the same alert id', () => {
+    const updated = renderMessage(sample('site-dark', 'updated'), { language: 'vi', timeZone: TZ });
+    expect(updated.title).toBe('🔄 CẬP NHẬT: 🔴 MẤT LIÊN LẠC TOÀN ĐIỂM — UBND xã Nậm Xé — TSLCD Nậm Xé');
+    expect(updated.text).toContain('mất điện');
+    expect(updated.text).toContain(`linkwatch alerts ack site-dark:${link.id}`);
+    expect(renderMessage(sample('site-dark', 'updated'), { language: 'en', timeZone: TZ }).title).toMatch(/^🔄 UPDATE: 🔴 SITE DARK/);
   });
 
   it('calls a tslcd link by its Vietnamese name', () => {

@@ -68,6 +68,8 @@ describe('quiet hours across midnight in Asia/Ho_Chi_Minh', () => {
     expect(holdUntil({ severity: 'warning', event: 'firing' }, r, vn(23, 0), TZ)).toBe(vn(6, 30, 28));
     expect(holdUntil({ severity: 'info', event: 'resolved' }, r, vn(2, 0, 28), TZ)).toBe(vn(6, 30, 28));
     expect(holdUntil({ severity: 'warning', event: 'test' }, r, vn(23, 0), TZ)).toBeUndefined();
+    // An outage told when it was already over waits for the morning, critical or not.
+    expect(holdUntil({ severity: 'critical', event: 'brief' }, r, vn(23, 0), TZ)).toBe(vn(6, 30, 28));
     expect(holdUntil({ severity: 'warning', event: 'firing' }, route(), vn(23, 0), TZ)).toBeUndefined();
   });
 });
