@@ -46,7 +46,7 @@ export function tolerances(timing: HarnessTiming): string[] {
     `a recovery is false when the same truth outage began at least ${s(timing.startSlackMs)} before the claimed end and still lasted when the message arrived`,
     `messages are attributed to a fault by their alert's subject (link, site, device, interface, affected sites) and start, from ${s(timing.startSlackMs)} before the fault to the quiet time after it (${s(timing.quietAfterMs)}; flaps + settleAfter ${s(timing.flapping.settleAfterMs)})`,
     ...detectabilityRule(timing),
-    'times: notice = first true notice − truth start; recovery = last true recovery (resolved, brief) − truth end; msgs/cause counts every message of a notified cause but repeats and escalations',
+    'notified = causes with a true notice; times: notice = first true notice − truth start; recovery = last true recovery (resolved, brief) of an alert that told the problem − truth end; msgs/cause counts every message attributed to a cause (false ones too) but repeats and escalations, over causes with any message',
   ];
 }
 

@@ -1,3 +1,4 @@
+import { linksBehind } from '../../config/dependencies.ts';
 import type { ScheduledFault } from '../../simulator/faults.ts';
 import { seededRandom } from '../../simulator/random.ts';
 import { lanesOf, type HarnessNetwork, type Lane } from './network.ts';
@@ -94,15 +95,17 @@ interface Placement {
 
 /** Draws one cause of `kind` on `lane` starting at `startMs`, or undefined when the lane cannot
  * take that kind. */
-function draw(kind: CauseKind, lane: Lane, network: HarnessNetwork, startMs: number, id: string, scale: number, random: Random): Placement | undefined {
+function draw(kind: CauseKind, lane: Lane, network: HarnessNetwork, startMs: number, id: string, scale: number, random: Random, cooled: (site: string) => boolean): Placement | undefined {
   const base = { id, lane: lane.id, startMs };
-  const leafLinks = network.links.filter((link) => lane.leaves.includes(link.site)).map((link) => link.id);
-  const leafDevices = network.devices.filter((device) => lane.leaves.includes(device.site));
+  const leaves = lane.leaves.filter(cooled);
+  const upstreamLinks = lane.upstreamLinks.filter((link) => sitesOf({ kind: 'upstream-failure', link }, network).every(cooled));
+  const leafLinks = network.links.filter((link) => leaves.includes(link.site)).map((link) => link.id);
+  const leafDevices = network.devices.filter((device) => leaves.includes(device.site));
   const length = (range: { minMs: number; maxMs: number }) => Math.round(between(random, range.minMs, range.maxMs) * scale);
   switch (kind) {
     case 'upstream-failure': {
-      if (lane.upstreamLinks.length === 0) return undefined;
-      const link = pick(random, lane.upstreamLinks);
+      if (upstreamLinks.length === 0) return undefined;
+      const link = pick(random, upstreamLinks);
       const endMs = startMs + length(FAULT_RANGES[kind]);
       return { cause: { ...base, kind, link, endMs, faultIds: [id] }, faults: [{ id, kind, link, startMs, endMs }] };
     }
@@ -132,8 +135,8 @@ function draw(kind: CauseKind, lane: Lane, network: HarnessNetwork, startMs: num
       return { cause: { ...base, kind, link, periodMs, downMs, cycles, endMs, faultIds: faults.map((fault) => fault.id) }, faults };
     }
     case 'site-dark': {
-      if (lane.leaves.length === 0) return undefined;
-      const site = pick(random, lane.leaves);
+      if (leaves.length === 0) return undefined;
+      const site = pick(random, leaves);
       const endMs = startMs + length(FAULT_RANGES[kind]);
       return { cause: { ...base, kind, site, endMs, faultIds: [id] }, faults: [{ id, kind, site, startMs, endMs }] };
     }
@@ -163,6 +166,16 @@ function draw(kind: CauseKind, lane: Lane, network: HarnessNetwork, startMs: num
   }
 }
 
+/** The sites a cause's faults make fail: an upstream failure's hub and every site behind its
+ * link; any other fault's own site. */
+export function sitesOf(cause: { kind: 'upstream-failure'; link: string } | RootCause, network: HarnessNetwork): string[] {
+  const siteOfLink = (id: string) => network.links.find((link) => link.id === id)?.site;
+  if ('site' in cause) return [cause.site];
+  if ('device' in cause) return [network.devices.find((device) => device.id === cause.device)!.site];
+  const links = [cause.link, ...(cause.kind === 'upstream-failure' ? linksBehind(cause.link, network.links) : [])];
+  return [...new Set(links.map(siteOfLink).filter((site): site is string => site !== undefined))];
+}
+
 /** The quiet time a lane keeps after a cause ends before its next one may start. */
 export function quietAfter(kind: CauseKind, timing: HarnessTiming): number {
   return timing.quietAfterMs + (kind === 'flap' ? timing.flapping.settleAfterMs : 0);
@@ -173,7 +186,9 @@ export function quietAfter(kind: CauseKind, timing: HarnessTiming): number {
  * each appears about equally often (upstream failures only where a lane has an upstream link);
  * each lane starts at a random offset in the first quarter of the span (at most 3 minutes at
  * scale 1) and, after each cause, stays quiet for `quietAfter` plus up to two ICMP intervals.
- * A cause is placed only when it and its quiet time end by `endMs`.
+ * A site takes no new fault within `flapping.window` of the end of its last one: two outages of
+ * one subject inside the window would be one flapping alert to the engine, not two causes. A
+ * cause is placed only when it and its quiet time end by `endMs`.
  */
 export function faultSchedule(options: ScheduleOptions): FaultSchedule {
   const { network, timing, scale } = options;
@@ -182,6 +197,9 @@ export function faultSchedule(options: ScheduleOptions): FaultSchedule {
   const stagger = Math.min((options.endMs - options.startMs) / 4, 3 * MIN * scale);
   const free = new Map(lanes.map((lane) => [lane.id, Math.round(options.startMs + random() * stagger)]));
   const done = new Set<string>();
+  /** When each site may take a fault again. */
+  const cooledAt = new Map<string, number>();
+  const laneSites = new Map(lanes.map((lane) => [lane.id, [...new Set([...lane.leaves, ...lane.upstreamLinks.flatMap((link) => sitesOf({ kind: 'upstream-failure', link }, network))])]]));
   let deck: CauseKind[] = [];
   const causes: RootCause[] = [];
   const timeline: ScheduledFault[] = [];
@@ -194,15 +212,19 @@ export function faultSchedule(options: ScheduleOptions): FaultSchedule {
     // The first card of the deck this lane can take in the time left; the others stay in order.
     for (let index = 0; index < deck.length && !placed; index++) {
       const kind = deck[index]!;
-      const candidate = draw(kind, lane, network, startMs, `q${causes.length + 1}`, scale, random);
+      const candidate = draw(kind, lane, network, startMs, `q${causes.length + 1}`, scale, random, (site) => (cooledAt.get(site) ?? -Infinity) <= startMs);
       if (!candidate || candidate.cause.endMs + quietAfter(kind, timing) > options.endMs) continue;
       placed = candidate;
       deck.splice(index, 1);
     }
     if (!placed) {
-      done.add(lane.id);
+      // Later, when one of the lane's sites has cooled down, something may fit.
+      const next = Math.min(...laneSites.get(lane.id)!.map((site) => cooledAt.get(site) ?? -Infinity).filter((at) => at > startMs));
+      if (Number.isFinite(next) && next < options.endMs) free.set(lane.id, next);
+      else done.add(lane.id);
       continue;
     }
+    for (const site of sitesOf(placed.cause, network)) cooledAt.set(site, Math.max(cooledAt.get(site) ?? -Infinity, placed.cause.endMs + timing.flapping.windowMs));
     causes.push(placed.cause);
     timeline.push(...placed.faults);
     free.set(lane.id, Math.round(placed.cause.endMs + quietAfter(placed.cause.kind, timing) + random() * 2 * timing.icmpIntervalMs));

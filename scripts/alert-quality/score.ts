@@ -131,10 +131,11 @@ export interface CauseScore {
   /** How long the outage lasted, for the detectability rule (flaps: their longest down). */
   outageMs: number;
   messages: ScoredMessage[];
-  /** First true notice − truth start. */
+  /** First true notice − truth start (a false one does not tell the problem). */
   noticeDelayMs?: number;
-  /** Last true recovery (`resolved`, `brief`) − truth end. */
+  /** Last true recovery (`resolved`, `brief`) of an alert that told the problem − truth end. */
   recoveryDelayMs?: number;
+  /** Told by a true notice. */
   notified: boolean;
   /** Long enough that it must be notified (the rule is in `detectabilityRule`). */
   mustNotify: boolean;
@@ -560,11 +561,14 @@ export function scoreRun(input: ScoreInput): Score {
   const causes: CauseScore[] = played.map((entry) => {
     const own = messages.filter((message) => message.causeId === entry.cause.id && message.counted);
     const noticesOf = own.filter((message) => NOTICE_EVENTS.has(message.notice.body.event));
-    const firstTrue = noticesOf.find((message) => message.judgement.verdict !== 'false');
+    const trueNotices = noticesOf.filter((message) => message.judgement.verdict !== 'false');
+    const firstTrue = trueNotices[0];
+    // The recovery of an alert that told the problem (closing a false alert tells nothing).
+    const toldAlerts = new Set(trueNotices.map((message) => message.notice.body.alertId));
     const recoveries = own.filter((message) => {
       const { body } = message.notice;
       const recovery = body.event === 'brief' || (body.event === 'resolved' && body.settledState !== 'down');
-      return recovery && message.judgement.verdict !== 'false' && message.notice.receivedMs >= entry.endMs - timing.startSlackMs;
+      return recovery && toldAlerts.has(body.alertId) && message.judgement.verdict !== 'false' && message.notice.receivedMs >= entry.endMs - timing.startSlackMs;
     });
     const lastRecovery = recoveries.at(-1);
     const outageMs = Math.max(0, ...entry.periods.map((period) => period.endMs - period.startMs));
@@ -582,7 +586,7 @@ export function scoreRun(input: ScoreInput): Score {
       messages: own,
       noticeDelayMs: firstTrue ? firstTrue.notice.receivedMs - entry.startMs : undefined,
       recoveryDelayMs: lastRecovery ? lastRecovery.notice.receivedMs - entry.endMs : undefined,
-      notified: noticesOf.length > 0,
+      notified: firstTrue !== undefined,
       mustNotify: needed,
       missed: needed && !notifiedForRule,
       falseCount: falseNotices.filter((item) => item.causeId === entry.cause.id).length,

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { parseConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
 import { harnessDistrict, hubCount, lanesOf } from '../../../scripts/alert-quality/network.ts';
-import { causeKinds, FAULT_RANGES, faultSchedule, quietAfter, type FaultSchedule } from '../../../scripts/alert-quality/schedule.ts';
+import { causeKinds, FAULT_RANGES, faultSchedule, quietAfter, sitesOf, type FaultSchedule } from '../../../scripts/alert-quality/schedule.ts';
 import { settingsConfig } from '../../../scripts/alert-quality/settings.ts';
 import { harnessTiming } from '../../../scripts/alert-quality/timing.ts';
 
@@ -95,6 +95,22 @@ describe('faultSchedule', () => {
       const next = causes.filter((other) => other.lane === cause.lane && other.startMs > cause.startMs).sort((a, b) => a.startMs - b.startMs)[0];
       if (next) expect(next.startMs - cause.endMs, `${cause.id} then ${next.id} on ${cause.lane}`).toBeGreaterThanOrEqual(quietAfter(cause.kind, timing));
     }
+  });
+
+  it.each([1, 2, 3, 17])('gives a site no new fault within flapping.window of its last one (seed %i)', (seed) => {
+    const { network, schedule: planned } = schedule({ seed });
+    const bySite = new Map<string, { id: string; startMs: number; endMs: number }[]>();
+    for (const cause of planned.causes) for (const site of sitesOf(cause, network)) bySite.set(site, [...(bySite.get(site) ?? []), cause]);
+    for (const [site, list] of bySite) {
+      list.sort((a, b) => a.startMs - b.startMs);
+      for (let n = 1; n < list.length; n++) expect(list[n]!.startMs - list[n - 1]!.endMs, `${list[n - 1]!.id} then ${list[n]!.id} at ${site}`).toBeGreaterThanOrEqual(timing.flapping.windowMs);
+    }
+  });
+
+  it('counts an upstream failure at its hub and every commune behind it', () => {
+    const network = district(14);
+    const hub = network.sites.find((site) => site.kind === 'town')!.id;
+    expect(sitesOf({ kind: 'upstream-failure', link: `${hub}-uplink` }, network).sort()).toEqual([hub, ...network.sites.filter((site) => site.parent === hub).map((site) => site.id)].sort());
   });
 
   it('puts upstream failures on hub uplinks and every other fault on a commune', () => {

@@ -191,7 +191,7 @@ describe('scoreRun: per cause', () => {
     ]);
     expect(result.causes[0]!.messages.map((message) => message.notice.body.alertId)).toEqual(['up', 'up', 'child', 'child']);
     expect(result.falseNotices.map((item) => [item.alertId, item.causeId, item.reason])).toEqual([['child', 'q3', 'no-outage']]);
-    expect(result.byKind['upstream-failure']).toMatchObject({ false: 1, maxNoticesPerCause: 4, medianRecoveryS: 63 });
+    expect(result.byKind['upstream-failure']).toMatchObject({ false: 1, maxNoticesPerCause: 4, medianRecoveryS: 50 });
   });
 
   it('keeps a message on a subject without a fault apart, and false when it claims an outage', () => {
