@@ -1,11 +1,19 @@
-/** `npm run docs:schema`: rewrites README.md's metrics section from collector/storage/schema.ts. */
+/** `npm run docs:schema`: rewrites README.md's generated sections: the metrics schema from
+ * collector/storage/schema.ts, the false-alarm table from collector/alerts/evidence.ts. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { FALSE_ALARMS_DOC_END, FALSE_ALARMS_DOC_START, falseAlarmMarkdown } from '../collector/alerts/false-alarms-doc.ts';
 import { SCHEMA_DOC_END, SCHEMA_DOC_START, schemaMarkdown } from '../collector/storage/schema-doc.ts';
 
 const file = new URL('../README.md', import.meta.url);
-const readme = readFileSync(file, 'utf8');
-const start = readme.indexOf(SCHEMA_DOC_START);
-const end = readme.indexOf(SCHEMA_DOC_END);
-if (start < 0 || end < start) throw new Error('README.md has no metrics-schema markers');
-writeFileSync(file, `${readme.slice(0, start + SCHEMA_DOC_START.length)}\n${schemaMarkdown()}\n${readme.slice(end)}`);
-console.log('README.md metrics schema updated');
+let readme = readFileSync(file, 'utf8');
+for (const section of [
+  { start: SCHEMA_DOC_START, end: SCHEMA_DOC_END, markdown: schemaMarkdown(), name: 'metrics-schema' },
+  { start: FALSE_ALARMS_DOC_START, end: FALSE_ALARMS_DOC_END, markdown: falseAlarmMarkdown(), name: 'false-alarms' },
+]) {
+  const start = readme.indexOf(section.start);
+  const end = readme.indexOf(section.end);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${section.name} markers`);
+  readme = `${readme.slice(0, start + section.start.length)}\n${section.markdown}\n${readme.slice(end)}`;
+}
+writeFileSync(file, readme);
+console.log('README.md generated sections updated');

@@ -583,13 +583,24 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     }
   };
 
+  /** A round of the candidate's subject: the cut may have come up to one round before the first
+   * failure the subject saw. */
+  const roundOf = (candidate: Candidate): number => {
+    const icmp = config.collector.icmp.interval;
+    if (candidate.entityKind === 'link') return topology.links.get(candidate.entity)?.icmp?.interval ?? icmp;
+    if (candidate.entityKind === 'device') return topology.devices.get(candidate.entity)?.snmp?.interval ?? icmp;
+    if (candidate.entityKind === 'site') return Math.min(icmp, ...(topology.linksOf.get(candidate.entity) ?? []).map((link) => link.icmp?.interval ?? icmp));
+    return 0;
+  };
+
   /** When a pending problem's message may leave: after the grouping delay; a held one later,
-   * but never past `alerts.notifyWithin` after the problem began (what is known by then is
-   * sent, and a cause decided later refines the alert). */
+   * but never past `alerts.notifyWithin` after the problem could have begun — a round before
+   * its first failure was seen — so a held message still leaves within the deadline of the cut
+   * itself. What is known by then is sent; a cause decided later refines the alert. */
   const releaseAtMs = (candidate: Candidate, firstSeenMs: number): number => {
     const grouped = firstSeenMs + config.alerts.grouping;
     if (!candidate.held) return grouped;
-    return Math.max(grouped, Math.min(grouped + (candidate.holdMs ?? 0), candidate.startedMs + config.alerts.notifyWithin));
+    return Math.max(grouped, Math.min(grouped + (candidate.holdMs ?? 0), candidate.startedMs - roundOf(candidate) + config.alerts.notifyWithin));
   };
 
   /** Pings a down link's targets once more before its message leaves, when its last round is a

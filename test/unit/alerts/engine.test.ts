@@ -698,9 +698,10 @@ describe('alert engine on the field trial’s fault patterns', () => {
     soloDown(h);
     await h.run(8 * 60_000);
     expect(events(h.sent)).toEqual(['link-down:firing', 'site-dark:updated']);
-    // Sent by alerts.notifyWithin (100 s) after the outage began, not when the router answered.
-    expect(h.sent[0]!.atMs - h.sent[0]!.startedMs).toBeLessThanOrEqual(100_000 + 1_000);
-    expect(h.sent[0]!.atMs - cutAt).toBeLessThan(120_000);
+    // Sent by alerts.notifyWithin (100 s) after the cut could have been (a round before the first
+    // lost echo), not when the router answered.
+    expect(h.sent[0]!.atMs - (h.sent[0]!.startedMs - 15_000)).toBeLessThanOrEqual(100_000 + 3_000);
+    expect(h.sent[0]!.atMs - cutAt).toBeLessThanOrEqual(100_000 + 3_000);
     expect(h.sent[1]!.alertId).toBe(h.sent[0]!.alertId);
     expect(h.sent[1]).toMatchObject({ kind: 'site-dark', site: { id: 'solo' }, startedMs: h.sent[0]!.startedMs });
     soloUp(h);
