@@ -295,34 +295,51 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   };
 
   const noteCovered = (now: number) => {
-    const note = (key: string, failing: boolean, failStartMs: number, reason: CoverReason | undefined) => {
+    /** Records why a failing subject's failure is not its own (`reason` asked only of those
+     * failing: most subjects most of the time are not). */
+    const note = (key: string, view: OwnView | undefined, reason: () => CoverReason | undefined, failStartMs?: number) => {
+      const failing = view?.failing === true;
+      const start = failStartMs ?? (view ? (view.health === 'down' ? view.sinceMs : view.failStartMs) : undefined) ?? 0;
       // A failure that ended, or a new one, spends the old cover.
-      if (!failing || covered.get(key)?.failStartMs !== failStartMs) covered.delete(key);
+      if (!failing || covered.get(key)?.failStartMs !== start) covered.delete(key);
       if (!failing) return;
-      if (reason) covered.set(key, { failStartMs, reason });
+      const why = reason();
+      if (why) covered.set(key, { failStartMs: start, reason: why });
       else {
         const cover = covered.get(key);
         if (cover && cover.releasedMs === undefined) cover.releasedMs = now;
       }
     };
-    const failStartOf = (view: OwnView | undefined) => (view ? (view.health === 'down' ? view.sinceMs : view.failStartMs) : undefined) ?? 0;
     // Links first: devices and sites are explained by their links.
-    for (const link of topology.links.values()) {
-      const view = subjects.get('link', link.id) ? ownView('link', link.id) : undefined;
-      const fromAbove = verdicts.links.get(link.id)?.state === 'unreachable' || troubleAbove(link);
-      note(`link:${link.id}`, view?.failing === true, failStartOf(view), fromAbove ? 'above' : verdicts.sites.get(link.site)?.dark ? 'site-dark' : undefined);
+    for (const entry of subjects.all()) {
+      if (entry.kind !== 'link') continue;
+      const link = topology.links.get(entry.id);
+      if (!link) continue;
+      note(`link:${link.id}`, ownView('link', link.id), () =>
+        verdicts.links.get(link.id)?.state === 'unreachable' || troubleAbove(link) ? 'above' : verdicts.sites.get(link.site)?.dark ? 'site-dark' : undefined,
+      );
     }
-    for (const device of topology.devices.values()) {
-      const view = subjects.get('device', device.id) ? ownView('device', device.id) : undefined;
-      const fromAbove = verdicts.devices.get(device.id)?.state === 'unreachable' || siteTroubleAbove(device.site) || siteExplained(device.site, now);
-      note(`device:${device.id}`, view?.failing === true, failStartOf(view), fromAbove ? 'above' : verdicts.sites.get(device.site)?.dark ? 'site-dark' : undefined);
+    for (const entry of subjects.all()) {
+      if (entry.kind !== 'device') continue;
+      const device = topology.devices.get(entry.id);
+      if (!device) continue;
+      note(`device:${device.id}`, ownView('device', device.id), () =>
+        verdicts.devices.get(device.id)?.state === 'unreachable' || siteTroubleAbove(device.site) || siteExplained(device.site, now)
+          ? 'above'
+          : verdicts.sites.get(device.site)?.dark
+            ? 'site-dark'
+            : undefined,
+      );
     }
     for (const [siteId, verdict] of verdicts.sites) {
+      const key = `site:${siteId}`;
       const troubled = verdict.dark || verdict.mayGoDark || verdict.state === 'unreachable';
+      if (!troubled) {
+        covered.delete(key);
+        continue;
+      }
       // A site's failure is one while it lasts: its start moves as members fail and come back.
-      const failStart = covered.get(`site:${siteId}`)?.failStartMs ?? verdict.sinceMs;
-      const fromAbove = verdict.state === 'unreachable' || siteTroubleAbove(siteId) || siteExplained(siteId, now);
-      note(`site:${siteId}`, troubled, failStart, fromAbove ? 'above' : undefined);
+      note(key, { health: 'down', failing: true, sinceMs: verdict.sinceMs }, () => (verdict.state === 'unreachable' || siteTroubleAbove(siteId) || siteExplained(siteId, now) ? 'above' : undefined), covered.get(key)?.failStartMs ?? verdict.sinceMs);
     }
   };
 
