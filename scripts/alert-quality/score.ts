@@ -466,7 +466,9 @@ export function median(values: readonly number[]): number | null {
 const max = (values: readonly number[]): number | null => (values.length === 0 ? null : Math.max(...values));
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 100) / 10);
 
-/** The rule an outage (or silent agent) is held to: long enough that it must be notified. */
+/** The rule an outage (or silent agent) is held to: long enough that it must be notified. A
+ * flap is held to its longest down: shorter downs are blips to any engine (fewer than downAfter
+ * failed rounds), whether it counts them as flapping or as loss. */
 export function mustNotify(cause: RootCause, periods: readonly Interval[], timing: HarnessTiming): boolean {
   const longest = Math.max(0, ...periods.map((period) => period.endMs - period.startMs));
   switch (cause.kind) {
@@ -474,21 +476,12 @@ export function mustNotify(cause: RootCause, periods: readonly Interval[], timin
     case 'upstream-failure':
     case 'site-dark':
     case 'reboot':
+    case 'flap':
       return longest > timing.outageDetectableMs;
     case 'agent-silent':
       return longest > timing.agentSilentDetectableMs;
     case 'packet-loss':
       return false;
-    case 'flap': {
-      if (longest > timing.outageDetectableMs) return true;
-      // A down (and the up after it) of at least an interval and a round surely makes a failed
-      // round (and a good one): two changes. More than `changes` of them within the window is
-      // flapping whatever the rounds' phase.
-      const sure = timing.icmpIntervalMs + timing.icmpRoundMs;
-      const sorted = [...periods].sort((a, b) => a.startMs - b.startMs);
-      const surePeriods = sorted.filter((period, index) => period.endMs - period.startMs >= sure && (sorted[index + 1]?.startMs ?? Infinity) - period.endMs >= sure);
-      return surePeriods.some((first) => 2 * surePeriods.filter((period) => period.startMs >= first.startMs && period.endMs <= first.startMs + timing.flapping.windowMs).length > timing.flapping.changes);
-    }
   }
 }
 
@@ -498,7 +491,7 @@ export function detectabilityRule(timing: HarnessTiming): string[] {
   return [
     `an outage (link-down, upstream-failure, site-dark, a reboot's dark time) must be notified when longer than (downAfter + 1) × ICMP interval = ${s(timing.outageDetectableMs)}`,
     `a silent agent when longer than (downAfter + 1) × SNMP interval + a slowest device round = ${s(timing.agentSilentDetectableMs)}`,
-    `a flap when one of its downs is longer than ${s(timing.outageDetectableMs)}, or when more than flapping.changes (${timing.flapping.changes}) sure changes fall within flapping.window (${s(timing.flapping.windowMs)}); a down and the up after it each ≥ ICMP interval + a round (${s(timing.icmpIntervalMs + timing.icmpRoundMs)}) give two sure changes; a flapping notice or outage notices count`,
+    `a flap when one of its downs is longer than that; a flapping notice or outage notices count`,
     'an outage is notified by a notice (firing, updated, brief) of an outage kind (link-down, upstream-down, device-down, site-dark, flapping, interface-down) that is true or merely late; a silent agent by agent-silent or device-down',
     'packet loss and the reboot message itself are never counted as missed',
   ];
@@ -598,13 +591,14 @@ export function scoreRun(input: ScoreInput): Score {
     .map((entry) => {
       const got = entry.messages.map((message) => `${message.notice.body.kind}:${message.notice.body.event}`);
       const threshold = entry.cause.kind === 'agent-silent' ? timing.agentSilentDetectableMs : timing.outageDetectableMs;
+      const lasted = entry.cause.kind === 'flap' ? 'its longest down lasted' : `${entry.cause.kind} lasted`;
       return {
         causeId: entry.cause.id,
         kind: entry.cause.kind,
         subject: causeSubject(entry.cause),
         startMs: entry.startMs,
         endMs: entry.endMs,
-        detail: `${entry.cause.kind} lasted ${(entry.outageMs / 1000).toFixed(1)} s (must be notified past ${(threshold / 1000).toFixed(1)} s${entry.cause.kind === 'flap' ? ', or by its changes' : ''}); messages: ${got.length > 0 ? got.join(', ') : 'none'}`,
+        detail: `${lasted} ${(entry.outageMs / 1000).toFixed(1)} s (must be notified past ${(threshold / 1000).toFixed(1)} s); messages: ${got.length > 0 ? got.join(', ') : 'none'}`,
       };
     });
 
