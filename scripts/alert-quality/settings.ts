@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { formatDuration } from '../../config/duration.ts';
 import { parseConfig } from '../../config/load.ts';
+import { alertsSchema } from '../../config/alerts.ts';
 import type { Config } from '../../config/schema.ts';
 
 // The collector and alert settings a harness run uses: the schema's defaults for the bench (only
@@ -35,19 +36,27 @@ export function benchSettings(options: { icmpIntervalMs?: number } = {}): Harnes
 /** How much shorter the short seed's times are than the defaults (ICMP 30 s → 2 s). */
 export const SHORT_SEED_FACTOR = 15;
 
+/** A duration divided by the short seed's factor, to 100 ms. */
+const shortened = (ms: number) => formatDuration(Math.max(100, Math.round(ms / SHORT_SEED_FACTOR / 100) * 100));
+
 /**
- * The defaults divided by 15 (grouping rounded up to 1 s): ICMP every 2 s with 5 echoes 100 ms
- * apart and a 500 ms timeout, SNMP every 4 s with a 500 ms timeout and 1 retry, flapping window
- * 1 min and settleAfter 40 s, threshold rules' `for` divided alike; fault durations too. Counts
- * (echoes, downAfter, upAfter, flapping.changes) stay.
+ * The defaults divided by 15: ICMP every 2 s with 5 echoes 100 ms apart and a 500 ms timeout,
+ * SNMP every 4 s with a 500 ms timeout and 1 retry, grouping 1 s (rounded up), and every other
+ * time setting of the alerts section the schema has (flapping window and settleAfter, each
+ * rule's `for`, notifyWithin) divided alike; fault durations too. Counts (echoes, downAfter,
+ * upAfter, flapping.changes) stay.
  */
 export function shortSeedSettings(): HarnessSettings {
+  // Read from the schema, so a time setting added there is shortened too.
+  const defaults = alertsSchema.parse({}) as unknown as { flapping: { window: number; settleAfter: number }; rules: Record<string, { for?: number }> } & Record<string, unknown>;
+  const rules = Object.fromEntries(Object.entries(defaults.rules).flatMap(([name, rule]) => (rule.for === undefined ? [] : [[name, { for: shortened(rule.for) }]])));
   return {
     collector: { snmp: { interval: '4s', timeout: '500ms', retries: 1 }, icmp: { interval: '2s', count: 5, spacing: '100ms', timeout: '500ms' } },
     alerts: {
       grouping: '1s',
-      flapping: { window: '1m', settleAfter: '40s' },
-      rules: { ...RULES, loss: { for: '20s' }, rtt: { for: '20s' }, interfaceErrors: { for: '40s' }, collectorWrite: { for: '20s' } },
+      ...(typeof defaults.notifyWithin === 'number' ? { notifyWithin: shortened(defaults.notifyWithin) } : {}),
+      flapping: { window: shortened(defaults.flapping.window), settleAfter: shortened(defaults.flapping.settleAfter) },
+      rules: { ...rules, reboot: RULES.reboot, utilisation: { ...rules.utilisation, ...RULES.utilisation } },
     },
     scale: 1 / SHORT_SEED_FACTOR,
     tickMs: 100,
