@@ -112,8 +112,10 @@ interface OpenAlert extends Omit<Candidate, 'held' | 'holdMs' | 'recovering'> {
 }
 
 /** Why a failure is not news of its own: something above it (an upstream, a parent, the links
- * of its site flapping or cut off), or its own site told dark. */
-type CoverReason = 'above' | 'site-dark';
+ * of its site flapping or cut off), its own site told dark, or everything at its site failing
+ * with it. The last one only counts once the site is back: until then the failure is held
+ * while the site's fate is decided; after, a member that lags the site's return has its grace. */
+type CoverReason = 'above' | 'site-dark' | 'site-failing';
 interface Cover {
   failStartMs: number;
   reason: CoverReason;
@@ -286,7 +288,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   /** Whether a cover still holds: while its cause lasts, and for `graceMs` after. */
   const coverActive = (key: string, now: number, graceMs: number, onlyFromAbove = false): boolean => {
     const cover = covered.get(key);
-    return cover !== undefined && (!onlyFromAbove || cover.reason === 'above') && (cover.releasedMs === undefined || now - cover.releasedMs < graceMs);
+    if (cover === undefined || (onlyFromAbove && cover.reason !== 'above')) return false;
+    if (cover.releasedMs === undefined) return cover.reason !== 'site-failing';
+    return now - cover.releasedMs < graceMs;
   };
   /** Every link of the site flapping or explained from above: what happens at the site is theirs. */
   const siteExplained = (siteId: string, now: number): boolean => {
@@ -315,21 +319,21 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
       if (entry.kind !== 'link') continue;
       const link = topology.links.get(entry.id);
       if (!link) continue;
-      note(`link:${link.id}`, ownView('link', link.id), () =>
-        verdicts.links.get(link.id)?.state === 'unreachable' || troubleAbove(link) ? 'above' : verdicts.sites.get(link.site)?.dark ? 'site-dark' : undefined,
-      );
+      note(`link:${link.id}`, ownView('link', link.id), () => {
+        if (verdicts.links.get(link.id)?.state === 'unreachable' || troubleAbove(link)) return 'above';
+        const site = verdicts.sites.get(link.site);
+        return site?.dark ? 'site-dark' : site?.allFailing ? 'site-failing' : undefined;
+      });
     }
     for (const entry of subjects.all()) {
       if (entry.kind !== 'device') continue;
       const device = topology.devices.get(entry.id);
       if (!device) continue;
-      note(`device:${device.id}`, ownView('device', device.id), () =>
-        verdicts.devices.get(device.id)?.state === 'unreachable' || siteTroubleAbove(device.site) || siteExplained(device.site, now)
-          ? 'above'
-          : verdicts.sites.get(device.site)?.dark
-            ? 'site-dark'
-            : undefined,
-      );
+      note(`device:${device.id}`, ownView('device', device.id), () => {
+        if (verdicts.devices.get(device.id)?.state === 'unreachable' || siteTroubleAbove(device.site) || siteExplained(device.site, now)) return 'above';
+        const site = verdicts.sites.get(device.site);
+        return site?.dark ? 'site-dark' : site?.allFailing ? 'site-failing' : undefined;
+      });
     }
     for (const [siteId, verdict] of verdicts.sites) {
       const key = `site:${siteId}`;

@@ -75,6 +75,9 @@ export interface SiteVerdict extends Effective {
   dark: boolean;
   /** Every link and device fails, but some links are not decided yet: it may be going dark. */
   mayGoDark: boolean;
+  /** More than one member, and every one of them failing its latest round (none merely not
+   * polled yet): whatever fails at the site now fails with it. */
+  allFailing: boolean;
 }
 
 export interface Verdicts {
@@ -186,7 +189,7 @@ export function decide(input: VerdictInput): Verdicts {
   function siteVerdict(id: string): SiteVerdict {
     const done = sites.get(id);
     if (done) return done;
-    if (decidingSites.has(id)) return { ...unknown(), dark: false, mayGoDark: false };
+    if (decidingSites.has(id)) return { ...unknown(), dark: false, mayGoDark: false, allFailing: false };
     decidingSites.add(id);
     const siteLinks = topology.linksOf.get(id) ?? [];
     const siteDevices = topology.devicesOf.get(id) ?? [];
@@ -197,8 +200,8 @@ export function decide(input: VerdictInput): Verdicts {
     const window = maintenance('site', id);
     const earliest = (list: typeof members) => Math.min(...list.map((member) => member.verdict.sinceMs));
     let verdict: SiteVerdict;
-    if (window !== undefined) verdict = { state: 'maintenance', cause: `maintenance:${window}`, sinceMs: 0, dark: false, mayGoDark: false };
-    else if (members.length === 0) verdict = { ...unknown(), dark: false, mayGoDark: false };
+    if (window !== undefined) verdict = { state: 'maintenance', cause: `maintenance:${window}`, sinceMs: 0, dark: false, mayGoDark: false, allFailing: false };
+    else if (members.length === 0) verdict = { ...unknown(), dark: false, mayGoDark: false, allFailing: false };
     else {
       // A device not polled since the site's links began failing may be failing too: it is
       // polled less often than links are pinged, and the site's fate waits for its next poll.
@@ -210,21 +213,22 @@ export function decide(input: VerdictInput): Verdicts {
       const failed = members.filter((member) => member.verdict.state === 'down' || member.verdict.state === 'unreachable');
       const unreachable = members.find((member) => member.verdict.state === 'unreachable');
       const linksDecided = members.filter((member) => member.isLink).every((member) => member.verdict.state === 'down' || member.verdict.state === 'unreachable');
+      const failingTogether = members.length > 1 && allFailing && !anyStale;
       if (failed.length === members.length && unreachable) {
-        verdict = { state: 'unreachable', cause: unreachable.verdict.cause, root: unreachable.verdict.root, sinceMs: earliest(failed), dark: false, mayGoDark: false };
+        verdict = { state: 'unreachable', cause: unreachable.verdict.cause, root: unreachable.verdict.root, sinceMs: earliest(failed), dark: false, mayGoDark: false, allFailing: failingTogether };
       } else if (allFailing && !anyStale && linksDecided && members.some((member) => member.isLink && member.verdict.state === 'down') && !unreachable) {
         // Devices need only be failing: their SNMP rounds are slower than the links' pings, and
         // the site's darkness must not wait for them.
         const linkFailures = members.filter((member) => member.isLink);
         // One link and nothing else is that link's outage, not a dark site.
-        verdict = { state: 'down', cause: members.length > 1 ? 'site-dark' : linkFailures[0]!.verdict.cause, sinceMs: earliest(linkFailures), dark: members.length > 1, mayGoDark: false };
+        verdict = { state: 'down', cause: members.length > 1 ? 'site-dark' : linkFailures[0]!.verdict.cause, sinceMs: earliest(linkFailures), dark: members.length > 1, mayGoDark: false, allFailing: failingTogether };
       } else {
         const mayGoDark = allFailing && !unreachable;
         const troubled = members.filter((member) => member.verdict.state !== 'up');
         verdict =
           troubled.length > 0
-            ? { state: 'degraded', cause: troubled.map((member) => member.verdict.state).includes('down') ? 'partial-outage' : troubled[0]!.verdict.cause, sinceMs: earliest(troubled), dark: false, mayGoDark }
-            : { state: 'up', sinceMs: earliest(members), dark: false, mayGoDark: false };
+            ? { state: 'degraded', cause: troubled.map((member) => member.verdict.state).includes('down') ? 'partial-outage' : troubled[0]!.verdict.cause, sinceMs: earliest(troubled), dark: false, mayGoDark, allFailing: failingTogether }
+            : { state: 'up', sinceMs: earliest(members), dark: false, mayGoDark, allFailing: failingTogether };
       }
     }
     decidingSites.delete(id);

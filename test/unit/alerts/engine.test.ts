@@ -625,6 +625,25 @@ describe('alert engine on the field trial’s fault patterns', () => {
     expect(h.sent[2]!.startedMs - cutAt).toBeLessThanOrEqual(15_000);
   });
 
+  it('keeps quiet about a line that lags its site’s return from a short power cut', async () => {
+    const h = harness({ config: hubDistrict('{icmp: {interval: 15s}}'), icmpEveryMs: 15_000, pollNow: true });
+    await h.run(2 * 60_000);
+    soloDown(h);
+    // One round of the line lost, and the router found silent (polled at once): the site is
+    // failing as a whole, not decided dark yet.
+    await h.run(15_000);
+    expect(h.engine.states().sites.get('solo')).toMatchObject({ dark: false, allFailing: true });
+    // Power is back: the router answers, its line only 20 s later (a round more lost: decided
+    // down after the site came back).
+    h.restore('10.9.5.1');
+    h.silentDevices.delete('solo-router');
+    await h.run(20_000);
+    h.restore(h.addressOf('solo-internet'));
+    await h.run(5 * 60_000);
+    expect(h.points.some((p) => p.measurement === 'entity_state' && p.tags.entity === 'solo-internet' && p.fields.state === 'down')).toBe(true);
+    expect(events(h.sent)).toEqual([]);
+  });
+
   it('tells a link going down 40 s and up 40 s six times as one flapping alert, the site and router included', async () => {
     const h = harness({ config: hubDistrict('{icmp: {interval: 15s}}'), icmpEveryMs: 15_000, pollNow: true });
     await h.run(2 * 60_000);

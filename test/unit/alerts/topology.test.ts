@@ -88,6 +88,15 @@ describe('verdicts', () => {
     expect(verdicts({ 'solo-internet': down }).sites.get('solo')).toMatchObject({ dark: false });
   });
 
+  it('says a site may be going dark, and is failing as a whole, before any of its links is decided', () => {
+    // Every member failing its latest round, nothing decided: its router is worth polling now.
+    expect(verdicts({ 'a-tslcd': failingNow, 'a-internet': failingNow, 'a-router': failingNow }).sites.get('a')).toMatchObject({ state: 'up', dark: false, mayGoDark: true, allFailing: true });
+    // The router not polled since: it may be going dark, but it is not known to fail as a whole.
+    expect(verdicts({ 'a-tslcd': failingNow, 'a-internet': failingNow, 'a-router': stale }).sites.get('a')).toMatchObject({ mayGoDark: true, allFailing: false });
+    // A lone link failing is that link's, not its site's.
+    expect(verdicts({ 'solo-internet': failingNow }).sites.get('solo')).toMatchObject({ allFailing: false });
+  });
+
   it('puts a subject under maintenance ahead of its own state, and leaves it out of its site', () => {
     const result = verdicts({ 'a-internet': down }, { 'link:a-internet': 'works' });
     expect(result.links.get('a-internet')).toMatchObject({ state: 'maintenance', cause: 'maintenance:works' });
