@@ -155,6 +155,46 @@ function harness(options: { extra?: string; config?: string; control?: AlertCont
   return { engine, sent, acked, points, run, cut, restore, addressOf, silentDevices, agentAnswers, answers, now: () => now, config, pollRequests, pingRequests };
 }
 
+/** A switch whose watched interfaces go down and up, with `interfaceDown: {scope: watched}`;
+ * `poll` is one SNMP poll followed by a few evaluations (an alert must not open and close
+ * between them). */
+function watchedSwitch(options: { names: readonly string[]; selector?: string; control?: AlertControl }) {
+  const result = parseConfig(`
+sites: [{id: dc, name: DC, kind: district-centre}]
+devices:
+  - {id: sw, site: dc, role: switch, address: 10.0.0.3, snmp: {credentials: {version: 2c, community: x}}${options.selector ? `, ${options.selector}` : ''}}
+alerts:
+  grouping: 1s
+  rules: {interfaceDown: {scope: watched}}
+`);
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  const config = result.config;
+  let now = Date.UTC(2026, 10, 27, 3, 0, 0);
+  const sent: Notification[] = [];
+  const points: Point[] = [];
+  const engine = createAlertEngine({
+    config,
+    clock: { now: () => now },
+    notifier: { publish: async (n) => void sent.push(n), acknowledge: () => undefined, tick: async () => undefined, close: async () => undefined },
+    sink: { write: (list) => points.push(...(list as Point[])) },
+    logger: silentLogger,
+    control: options.control,
+  });
+  const port = (index: number, oper: 'up' | 'down', admin: 'up' | 'down' = 'up') => {
+    const name = options.names[index - 1]!;
+    return { index, name, descr: name, alias: '', type: 6, typeName: 'ethernetCsmacd', speedBps: 1e9, operStatus: oper, adminStatus: admin, counterBits: 64, inOctets: 0n, outOctets: 0n } as const;
+  };
+  const poll = async (ports: ReturnType<typeof port>[]) => {
+    now += 60_000;
+    engine.observe({ kind: 'snmp-poll', device: config.devices[0]!, links: [], slotMs: now, result: { ok: true, system: { uptimeTicks: 100 }, interfaces: ports, durationMs: 5 } as never });
+    for (let i = 0; i < 5; i++) {
+      now += 1_000;
+      await engine.evaluate();
+    }
+  };
+  return { engine, sent, points, port, poll };
+}
+
 const firing = (sent: Notification[]) => sent.filter((n) => n.event === 'firing');
 const resolved = (sent: Notification[]) => sent.filter((n) => n.event === 'resolved');
 
@@ -426,35 +466,7 @@ describe('alert engine at the default intervals', () => {
   });
 
   it('with scope watched, tells an interface that went down while enabled, among the watched ones only', async () => {
-    const result = parseConfig(`
-sites: [{id: dc, name: DC, kind: district-centre}]
-devices:
-  - {id: sw, site: dc, role: switch, address: 10.0.0.3, snmp: {credentials: {version: 2c, community: x}}, interfaces: [{index: "1-2"}]}
-alerts:
-  grouping: 1s
-  rules: {interfaceDown: {scope: watched}}
-`);
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const config = result.config;
-    let now = Date.UTC(2026, 10, 27, 3, 0, 0);
-    const sent: Notification[] = [];
-    const engine = createAlertEngine({
-      config,
-      clock: { now: () => now },
-      notifier: { publish: async (n) => void sent.push(n), acknowledge: () => undefined, tick: async () => undefined, close: async () => undefined },
-      sink: { write: () => undefined },
-      logger: silentLogger,
-    });
-    const port = (index: number, oper: 'up' | 'down', admin: 'up' | 'down' = 'up') =>
-      ({ index, name: `port${index}`, descr: `port${index}`, alias: '', type: 6, typeName: 'ethernetCsmacd', speedBps: 1e9, operStatus: oper, adminStatus: admin, counterBits: 64, inOctets: 0n, outOctets: 0n }) as const;
-    const poll = async (ports: ReturnType<typeof port>[]) => {
-      now += 60_000;
-      engine.observe({ kind: 'snmp-poll', device: config.devices[0]!, links: [], slotMs: now, result: { ok: true, system: { uptimeTicks: 100 }, interfaces: ports, durationMs: 5 } as never });
-      for (let i = 0; i < 3; i++) {
-        now += 1_000;
-        await engine.evaluate();
-      }
-    };
+    const { sent, port, poll } = watchedSwitch({ names: ['port1', 'port2', 'port3'], selector: 'interfaces: [{index: "1-2"}]' });
     await poll([port(1, 'up'), port(2, 'up'), port(3, 'up')]);
     // Port 2 (watched) unplugged; port 3 (not watched) too; port 1 switched off by an operator.
     await poll([port(1, 'down', 'down'), port(2, 'down'), port(3, 'down')]);
@@ -763,39 +775,8 @@ describe('alert engine on the field trial’s fault patterns', () => {
 describe('interface alerts keep the interface name whole', () => {
   const names = ['Gi0/0/1', 'ge-0/0/0.0', 'Port 3 (WAN)', 'Cổng WAN 2'];
   const setup = (control?: AlertControl) => {
-    const result = parseConfig(`
-sites: [{id: dc, name: DC, kind: district-centre}]
-devices:
-  - {id: sw, site: dc, role: switch, address: 10.0.0.3, snmp: {credentials: {version: 2c, community: x}}}
-alerts:
-  grouping: 1s
-  rules: {interfaceDown: {scope: watched}}
-`);
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const config = result.config;
-    let now = Date.UTC(2026, 10, 27, 3, 0, 0);
-    const sent: Notification[] = [];
-    const points: Point[] = [];
-    const engine = createAlertEngine({
-      config,
-      clock: { now: () => now },
-      notifier: { publish: async (n) => void sent.push(n), acknowledge: () => undefined, tick: async () => undefined, close: async () => undefined },
-      sink: { write: (list) => points.push(...(list as Point[])) },
-      logger: silentLogger,
-      control,
-    });
-    const port = (index: number, oper: 'up' | 'down') =>
-      ({ index, name: names[index - 1]!, descr: names[index - 1]!, alias: '', type: 6, typeName: 'ethernetCsmacd', speedBps: 1e9, operStatus: oper, adminStatus: 'up', counterBits: 64, inOctets: 0n, outOctets: 0n }) as const;
-    const poll = async (down: readonly number[]) => {
-      now += 60_000;
-      engine.observe({ kind: 'snmp-poll', device: config.devices[0]!, links: [], slotMs: now, result: { ok: true, system: { uptimeTicks: 100 }, interfaces: names.map((_, i) => port(i + 1, down.includes(i + 1) ? 'down' : 'up')), durationMs: 5 } as never });
-      // Several evaluations between polls: an alert must not open and close between them.
-      for (let i = 0; i < 5; i++) {
-        now += 1_000;
-        await engine.evaluate();
-      }
-    };
-    return { engine, sent, points, poll };
+    const sw = watchedSwitch({ names, control });
+    return { ...sw, poll: (down: readonly number[]) => sw.poll(names.map((_, i) => sw.port(i + 1, down.includes(i + 1) ? 'down' : 'up'))) };
   };
 
   it('opens one alert per interface that went down and closes it once, whatever its name holds', async () => {
