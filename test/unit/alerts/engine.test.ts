@@ -594,6 +594,22 @@ describe('alert engine on the field trial’s fault patterns', () => {
     expect(worst).toBeLessThanOrEqual(2 * icmpEveryMs + 1_000 + 10_000 + 2_000);
   });
 
+  it.each([
+    ['the defaults (ICMP every 30 s)', '{}', 30_000, 120_000],
+    ['ICMP every 15 s', '{icmp: {interval: 15s}}', 15_000, 60_000],
+  ])('tells the cut of a commune’s only line (its router behind it) within the deadline at %s', async (_name, collector, icmpEveryMs, deadlineMs) => {
+    for (let phase = 0; phase < 60_000; phase += 7_000) {
+      const h = harness({ config: hubDistrict(collector), icmpEveryMs, pollNow: true });
+      await h.run(60_000 + phase);
+      const cutAt = h.now();
+      soloDown(h);
+      await h.run(3 * 60_000);
+      // Line or power, nobody can tell from outside: the site is dark, in one message.
+      expect(events(h.sent)).toEqual(['site-dark:firing']);
+      expect(h.sent[0]!.atMs - cutAt).toBeLessThan(deadlineMs);
+    }
+  });
+
   it('says nothing of 20 % random loss for a day but one loss alert, and never calls the link down', async () => {
     const h = harness({ config: hubDistrict('{}') });
     await h.run(60_000);
