@@ -190,14 +190,19 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     entry.conditions.loss = stepLossWindow(entry.conditions.loss ?? initialCondition(), slotMs, window, { above: rule.above, below: Math.min(rule.below, rule.above), forMs: rule.for }).state;
   };
 
+  /** A failed round with the evidence of the subject's run of lost echoes: decisive when the run
+   * is longer than the loss on its path (0–1) would make by chance, at least downAfter rounds
+   * of `roundSize` echoes. */
+  const failedRound = (entry: Tracked, atMs: number, cause: FailureCause, pathLoss: number, roundSize: number): Round => {
+    const needed = echoesForDown(pathLoss, entry.settings.tracker.downAfter * roundSize);
+    return { atMs, ok: false, cause, evidence: { startMs: entry.run.startMs ?? atMs, decisive: entry.run.lost >= needed } };
+  };
+
   /** A round of echoes (a link's targets, or a device's address) as evidence: the run of lost
-   * echoes grows, and is decisive when it is longer than the subject's own loss would make. */
+   * echoes grows, or ends at an answer. */
   const echoRound = (entry: Tracked, slotMs: number, slots: readonly boolean[], cause: FailureCause, pathLoss: number): Round => {
-    const { config } = options.current();
-    entry.run = extendRun(entry.run, slots, slotMs, config.collector.icmp.spacing);
-    if (slots.some(Boolean)) return { atMs: slotMs, ok: true };
-    const needed = echoesForDown(pathLoss, entry.settings.tracker.downAfter * slots.length);
-    return { atMs: slotMs, ok: false, cause, evidence: { startMs: entry.run.startMs ?? slotMs, decisive: entry.run.lost >= needed } };
+    entry.run = extendRun(entry.run, slots, slotMs, options.current().config.collector.icmp.spacing);
+    return slots.some(Boolean) ? { atMs: slotMs, ok: true } : failedRound(entry, slotMs, cause, pathLoss, slots.length);
   };
 
   /** The loss on the way to a device: the worst of its site's links' recent loss (its address is
@@ -362,9 +367,9 @@ export function createSubjects(options: SubjectsOptions): Subjects {
         if (link.targets.length === 0) playRound(entry, { atMs: event.atMs, ok: false, cause: 'interface-down' }, link.site);
         else {
           const count = link.icmp?.count ?? config.collector.icmp.count;
+          const loss = lossFraction(settledLoss(entry));
           entry.run = addLost(entry.run, count, event.atMs);
-          const needed = echoesForDown(lossFraction(settledLoss(entry)), entry.settings.tracker.downAfter * count);
-          playRound(entry, { atMs: event.atMs, ok: false, cause: 'interface-down', evidence: { startMs: entry.run.startMs!, decisive: entry.run.lost >= needed } }, link.site);
+          playRound(entry, failedRound(entry, event.atMs, 'interface-down', loss, count), link.site);
         }
       } else if (link.targets.length === 0) playRound(entry, { atMs: event.atMs, ok: true }, link.site);
     }
