@@ -98,7 +98,7 @@ interface Candidate {
   affected?: readonly string[];
   measured?: Measured;
   /** Waiting for something above it to be decided, at most `holdMs` past the grouping delay
-   * (and never past `alerts.notifyWithin` after the problem began). */
+   * (and never past `alerts.notifyWithin` after the cut could have been: see releaseAtMs). */
   held: boolean;
   holdMs?: number;
   /** An outage whose subject answers again: its message waits, so that an outage over before
