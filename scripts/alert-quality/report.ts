@@ -1,5 +1,5 @@
 import { causeKinds } from './schedule.ts';
-import { detectabilityRule, falseReasons, type KindSummary, type Score } from './score.ts';
+import { detectabilityRule, falseReasons, subjectText, type KindSummary, type Score } from './score.ts';
 import type { HarnessTiming } from './timing.ts';
 
 // The score as an engineer reads it: a table per fault kind, the tolerances it was judged with,
@@ -64,10 +64,18 @@ export function scoreDetails(score: Score, originMs: number): string[] {
     lines.push(`missed (${score.missed.length}):`);
     for (const item of score.missed) lines.push(`  ${item.causeId} ${item.kind} — ${item.subject} — ${at(item.startMs)}…${at(item.endMs)} — ${item.detail}`);
   }
-  const noisy = score.causes.filter((entry) => entry.cause.kind !== 'flap' && entry.messages.length > 2);
+  const noisy = score.causes.filter((entry) => entry.messages.length > 2);
   if (noisy.length > 0) {
-    lines.push(`more than 2 messages for one cause, flaps aside (${noisy.length}):`);
+    lines.push(`more than 2 messages for one cause (${noisy.length}; the short seed holds every kind but flaps to 2):`);
     for (const entry of noisy) lines.push(`  ${entry.cause.id} ${entry.cause.kind} ${at(entry.startMs)}…${at(entry.endMs)}: ${entry.messages.map((message) => `${at(message.notice.receivedMs)} ${message.notice.body.kind}:${message.notice.body.event}${message.notice.body.link ? ` ${message.notice.body.link.id}` : message.notice.body.site ? ` ${message.notice.body.site.id}` : ''}`).join(', ')}`);
+  }
+  if (score.lateDowns.length > 0) {
+    lines.push(`down notices that arrived after the outage had ended, within the tolerance (${score.lateDowns.length}; one brief message would have told it):`);
+    for (const message of score.lateDowns) {
+      const { body } = message.notice;
+      const late = message.judgement.verdict === 'true' ? (message.judgement.lateMs ?? 0) : 0;
+      lines.push(`  ${at(message.notice.receivedMs)} ${body.kind}:${body.event} — ${subjectText(body)} — ${(late / 1000).toFixed(1)} s after the end — ${message.causeId ?? 'no fault'}`);
+    }
   }
   if (score.open.length > 0) {
     lines.push(`alerts never recovered by the end (${score.open.length}):`);
@@ -104,6 +112,7 @@ export function scoreJson(score: Score, context: ReportContext): Record<string, 
     missed: overall.missed,
     unattributed: overall.unattributed,
     open: score.open.length,
+    lateDowns: overall.lateDowns,
     falseByReason: Object.fromEntries(Object.keys(falseReasons).map((reason) => [reason, score.falseNotices.filter((item) => item.reason === reason).length]).filter(([, count]) => count !== 0)),
     tolerancesS: {
       icmpEndSeen: context.timing.icmpEndSeenMs / 1000,

@@ -98,7 +98,12 @@ const NOTICE_EVENTS = new Set(['firing', 'updated', 'brief', 'event']);
 /** Re-sends and tests are not counted as messages of a cause. */
 const UNCOUNTED_EVENTS = new Set(['repeat', 'escalated', 'test']);
 
-export type Verdict = { verdict: 'true' } | { verdict: 'false'; reason: FalseReason; detail: string } | { verdict: 'unjudged'; detail: string };
+/** `lateMs`: a down notice that arrived after its outage had ended, within the tolerance (what a
+ * `brief` would have said in one message). */
+export type Verdict = { verdict: 'true'; lateMs?: number } | { verdict: 'false'; reason: FalseReason; detail: string } | { verdict: 'unjudged'; detail: string };
+
+/** Claims whose down notices are checked for arriving after the outage ended. */
+const DOWN_CLAIMS: readonly Claim[] = ['link-outage', 'device-outage', 'site-dark', 'interface-down'];
 
 export interface ScoredMessage {
   notice: ReceivedNotice;
@@ -184,11 +189,14 @@ export interface Score {
   /** Messages no cause explains (the false ones among them are in `falseNotices` too). */
   unattributed: ScoredMessage[];
   unjudged: ScoredMessage[];
+  /** Down notices that arrived after their outage had ended, within the tolerance: true, but
+   * what one `brief` message would have told. */
+  lateDowns: ScoredMessage[];
   /** Causes the truth log has no applied fault of. */
   unplayed: RootCause[];
   byKind: Record<CauseKind, KindSummary>;
   /** Messages of no cause are in `false` and `notices`, not in the per-cause figures. */
-  overall: KindSummary & { notices: number; unattributed: number };
+  overall: KindSummary & { notices: number; unattributed: number; lateDowns: number };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,7 +438,11 @@ function judge(notice: ReceivedNotice, claim: Claim | undefined, view: TruthView
     case 'present':
     case 'resend':
     case 'one-shot': {
-      if (intervals.some((interval) => overlaps(interval, receivedMs - toleranceMs, receivedMs))) return { verdict: 'true' };
+      const recent = intervals.filter((interval) => overlaps(interval, receivedMs - toleranceMs, receivedMs));
+      if (recent.length > 0) {
+        const lastEndMs = Math.max(...recent.map((interval) => interval.endMs));
+        return role !== 'one-shot' && DOWN_CLAIMS.includes(claim) && lastEndMs < receivedMs ? { verdict: 'true', lateMs: receivedMs - lastEndMs } : { verdict: 'true' };
+      }
       const earlier = intervals.filter((interval) => overlaps(interval, body.startedMs - slack, receivedMs)).sort((a, b) => b.endMs - a.endMs)[0];
       if (earlier && claim !== 'reboot') {
         return refuted('after-end', `${body.event} ${body.kind} arrived at ${at(receivedMs)}, ${((receivedMs - earlier.endMs) / 1000).toFixed(1)} s after ${earlier.what} ended at ${at(earlier.endMs)} (tolerance ${(toleranceMs / 1000).toFixed(1)} s)`);
@@ -636,6 +648,7 @@ export function scoreRun(input: ScoreInput): Score {
     causeKinds.map((kind) => [kind, summarise(causes.filter((entry) => entry.cause.kind === kind), falseNotices.filter((item) => item.causeKind === kind).length)]),
   ) as Record<CauseKind, KindSummary>;
   const unattributed = messages.filter((message) => message.causeId === undefined && message.notice.body.event !== 'test');
+  const lateDowns = messages.filter((message) => message.judgement.verdict === 'true' && message.judgement.lateMs !== undefined);
   return {
     causes,
     messages,
@@ -644,8 +657,9 @@ export function scoreRun(input: ScoreInput): Score {
     open,
     unattributed,
     unjudged: messages.filter((message) => message.judgement.verdict === 'unjudged' && message.notice.body.event !== 'test'),
+    lateDowns,
     unplayed,
     byKind,
-    overall: { ...summarise(causes, falseNotices.length), notices: messages.filter((message) => message.counted).length, unattributed: unattributed.length },
+    overall: { ...summarise(causes, falseNotices.length), notices: messages.filter((message) => message.counted).length, unattributed: unattributed.length, lateDowns: lateDowns.length },
   };
 }

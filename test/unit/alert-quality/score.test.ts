@@ -226,6 +226,16 @@ describe('scoreRun: per cause', () => {
     expect(result.byKind['packet-loss']).toMatchObject({ false: 1, maxNoticesPerCause: 2 });
   });
 
+  it.each<[string, Message, number | undefined]>([
+    ['a down while down', { link: 'd-internet', at: 170, started: 102 }, undefined],
+    ['a down 40 s after the end', { link: 'd-internet', at: 440, started: 102 }, 40_000],
+    ['a brief after the end', { event: 'brief', link: 'd-internet', at: 440, started: 102, ended: 401 }, undefined],
+  ])('notes %s as late but true when within the tolerance', (_name, message, lateMs) => {
+    const result = score(fixtures.cut(), [notice(message)]);
+    expect(result.lateDowns.map((entry) => (entry.judgement.verdict === 'true' ? entry.judgement.lateMs : 'not true'))).toEqual(lateMs === undefined ? [] : [lateMs]);
+    expect(result.falseNotices).toEqual([]);
+  });
+
   it('lists alerts told and never recovered', () => {
     const result = score(fixtures.cut(), [notice({ alertId: 'x', link: 'd-internet', site: 'd', at: 170 })]);
     expect(result.open.map((item) => [item.alertId, item.causeId])).toEqual([['x', 'q1']]);
