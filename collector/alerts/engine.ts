@@ -132,10 +132,6 @@ const problemKey = (kind: AlertKind, entityKind: EntityKind | 'collector', entit
 
 const alertIdOf = (key: string, startedMs: number): string => `a${createHash('sha1').update(`${key}@${startedMs}`).digest('hex').slice(0, 11)}`;
 
-/** A link whose last round is older than this is pinged once more before its down message
- * leaves (see `pingNow`). */
-const RECHECK_STALE_MS = 3_000;
-
 /** A reboot right after an outage is the outage's end, not news. */
 const REBOOT_QUIET_MS = 15 * 60_000;
 export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
@@ -624,8 +620,9 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     return Math.max(grouped, Math.min(grouped + (candidate.holdMs ?? 0), candidate.startedMs - roundOf(candidate) + config.alerts.notifyWithin));
   };
 
-  /** Pings a down link's targets once more before its message leaves, when its last round is a
-   * few seconds old; true while the answer is awaited (a round's length and two seconds). */
+  /** Pings a down link's targets once more before its message leaves (the grouping delay has
+   * passed since its last round: it may be back); true while the answer is awaited, a round's
+   * length and two seconds at most. */
   const confirming = (entry: { candidate: Candidate; recheckedMs?: number }, now: number): boolean => {
     if (!options.pingNow) return false;
     const { candidate } = entry;
@@ -637,14 +634,14 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
           : [];
     const lastRoundMs = (id: string) => ownView('link', id)?.lastRoundMs ?? -Infinity;
     if (entry.recheckedMs === undefined) {
-      const stale = links.filter((id) => subjects.get('link', id) && now - lastRoundMs(id) > RECHECK_STALE_MS);
-      if (stale.length === 0) return false;
+      const polled = links.filter((id) => subjects.get('link', id));
+      if (polled.length === 0) return false;
       entry.recheckedMs = now;
-      for (const id of stale) options.pingNow(id);
+      for (const id of polled) options.pingNow(id);
       return true;
     }
     const icmp = config.collector.icmp;
-    return links.some((id) => lastRoundMs(id) < entry.recheckedMs!) && now - entry.recheckedMs < icmp.count * icmp.spacing + icmp.timeout + 2_000;
+    return links.some((id) => subjects.get('link', id) && lastRoundMs(id) < entry.recheckedMs!) && now - entry.recheckedMs < icmp.count * icmp.spacing + icmp.timeout + 2_000;
   };
 
   /** A site found dark after one of its links or its router was already told down: the same
