@@ -158,7 +158,7 @@ export async function runAlertQuality(options: RunOptions): Promise<RunResult> {
     if (!created.ok) throw new Error(`notifier: ${created.message}`);
     stops.push(() => created.notifier.close());
     let collector: Collector | undefined;
-    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger, pollNow: (device) => collector?.pollNow(device) });
+    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger, pollNow: (device) => collector?.pollNow(device), pingNow: (link) => collector?.pingNow(link) });
     collector = createCollector({ config, clock: systemClock, ticks: timerTicks(settings.tickMs), sink: writer, logger, metrics: createCollectorMetrics(), observer: engine });
     await collector.start();
     await engine.start(timerTicks(settings.tickMs));
