@@ -165,7 +165,6 @@ export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
 
 /** What an unset variable of the simulated inventory becomes: any secret is replaced anyway. */
 const STAND_IN = 'linkwatch-sim-stand-in';
-const UNSET_VARIABLE = /^environment variable ([A-Za-z_][A-Za-z0-9_]*) is not set$/;
 
 /**
  * Loads an inventory to simulate. The simulator replaces its secrets with its own, so the
@@ -176,7 +175,7 @@ const UNSET_VARIABLE = /^environment variable ([A-Za-z_][A-Za-z0-9_]*) is not se
 export async function loadInventoryToSimulate(file: string, env: CliIo['env']): Promise<{ result: LoadResult; standIns: string[] }> {
   const first = await loadConfigFile(file, { env });
   if (first.ok) return { result: first, standIns: [] };
-  const standIns = [...new Set(first.errors.flatMap((error) => UNSET_VARIABLE.exec(error.message)?.[1] ?? []))];
+  const standIns = [...new Set(first.errors.flatMap((error) => error.unsetVariable ?? []))];
   if (standIns.length === 0) return { result: first, standIns };
   const result = await loadConfigFile(file, { env: { ...env, ...Object.fromEntries(standIns.map((name) => [name, STAND_IN])) } });
   return { result, standIns };

@@ -7,6 +7,8 @@ export interface ConfigError {
   message: string;
   line?: number;
   column?: number;
+  /** The `${NAME}` reference that had no value and no fallback, when that is the problem. */
+  unsetVariable?: string;
 }
 
 export type PathSegment = string | number;

@@ -74,7 +74,7 @@ function expandEnv(value: unknown, env: Readonly<Record<string, string | undefin
         const found = env[name!];
         if (found !== undefined && found !== '') return found;
         if (fallback !== undefined) return fallback;
-        errors.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+        errors.push({ path: formatPath(path), message: `environment variable ${name} is not set`, unsetVariable: name! });
         return '';
       });
     }

@@ -167,3 +167,12 @@ describe('rejected configs name the path, the allowed values and what was found'
     expect(messagesOf('influx: {database: a}\ninflux: {database: b}\n').join('\n')).toMatch(/unique|duplicate/i);
   });
 });
+
+describe('unset environment variables', () => {
+  it('name the variable in a field of its own, and only those without a fallback', () => {
+    const result = parseConfig('credentials:\n  p: {version: 2c, community: "${NOT_SET}"}\n  q: {version: 2c, community: "${ALSO_UNSET:-public}"}\n', { env: {} });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.flatMap((error) => error.unsetVariable ?? [])).toEqual(['NOT_SET']);
+  });
+});
