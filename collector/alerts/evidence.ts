@@ -118,14 +118,15 @@ export function falseDownsPerDay(loss: number, settings: { intervalMs: number; c
   return echoesPerDay * (1 - loss) * loss ** needed;
 }
 
-/** The chance one SNMP poll fails by chance on a path losing `loss` of its packets: every try
- * (request and answer both must get through) lost. */
-export const pollFailureOdds = (loss: number, retries: number): number => (1 - (1 - loss) ** 2) ** (retries + 1);
+/** The chance one SNMP poll fails by chance on a path losing `loss` of its packets: a poll is
+ * `requests` requests (a walk of ifTable and ifXTable is a few dozen), and it fails when any of
+ * them loses every try (request and answer both must get through). */
+export const pollFailureOdds = (loss: number, retries: number, requests: number): number => 1 - (1 - (1 - (1 - loss) ** 2) ** (retries + 1)) ** Math.max(1, requests);
 
 /** Silent polls in a row (the address answering ping) that make an agent silent rather than a
- * path losing packets: `minimum` on a clean path, more on a lossy one, capped. */
-export function pollsForAgentSilent(pathLoss: number, settings: { retries: number; minimum: number }): number {
-  const odds = pollFailureOdds(pathLoss, settings.retries);
+ * path losing packets: `minimum` on a clean path, more on a lossy one, at most 10 × minimum. */
+export function pollsForAgentSilent(pathLoss: number, settings: { retries: number; requests: number; minimum: number }): number {
+  const odds = pollFailureOdds(pathLoss, settings.retries, settings.requests);
   if (!(odds > 0)) return settings.minimum;
   const cap = settings.minimum * 10;
   if (odds >= 1) return cap;

@@ -35,6 +35,9 @@ export interface Tracked {
    * address lost an echo too are explained by the path, and count neither way). */
   agentSilentRounds: number;
   agentSilentSinceMs?: number;
+  /** Requests the last answered poll took (a silent poll's chance of being the path's loss
+   * grows with them). */
+  requestsPerPoll: number;
   /** The carrying interface reported oper-down while admin-up (links). */
   interfaceDownAtMs?: number;
   /** Watched interfaces seen up, and those down while admin-up since when (devices). */
@@ -56,6 +59,10 @@ export interface TrapEvent {
   ifIndex?: number;
   atMs: number;
 }
+
+/** Requests a poll is taken to need before one has been answered: a router's system group and
+ * a bulk walk of ifTable and ifXTable. */
+const REQUESTS_PER_POLL = 10;
 
 /** An interface down report is trusted for this many of the device's polls. */
 const INTERFACE_REPORT_POLLS = 2.5;
@@ -102,6 +109,7 @@ export function createSubjects(options: SubjectsOptions): Subjects {
         run: noRun,
         loss: [],
         agentSilentRounds: 0,
+        requestsPerPoll: REQUESTS_PER_POLL,
         interfacesUp: new Set(),
         interfacesDown: new Map(),
         ifNames: new Map(),
@@ -265,6 +273,7 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     }
     entry.agentSilentRounds = 0;
     entry.agentSilentSinceMs = undefined;
+    entry.requestsPerPoll = result.requests ?? entry.requestsPerPoll;
     entry.run = noRun;
     playRound(entry, { atMs: slotMs, ok: true }, device.site);
 
@@ -343,7 +352,7 @@ export function createSubjects(options: SubjectsOptions): Subjects {
     const device = options.current().topology.devices.get(entry.id);
     if (!device) return false;
     const retries = device.snmp?.retries ?? options.current().config.collector.snmp.retries;
-    return entry.agentSilentRounds >= pollsForAgentSilent(pathLoss(device), { retries, minimum: entry.settings.tracker.downAfter });
+    return entry.agentSilentRounds >= pollsForAgentSilent(pathLoss(device), { retries, requests: entry.requestsPerPoll, minimum: entry.settings.tracker.downAfter });
   };
 
   const trap = (event: TrapEvent) => {

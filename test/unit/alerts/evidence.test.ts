@@ -88,21 +88,26 @@ describe('how many lost echoes make a link down', () => {
 });
 
 describe('silent agents on lossy paths', () => {
-  it('reckons a poll lost when every try lost its request or its answer', () => {
-    expect(pollFailureOdds(0, 1)).toBe(0);
-    expect(pollFailureOdds(0.2, 1)).toBeCloseTo(0.36 ** 2, 10);
+  it('reckons a poll lost when any of its requests lost every try, its request or its answer', () => {
+    expect(pollFailureOdds(0, 1, 10)).toBe(0);
+    expect(pollFailureOdds(0.2, 1, 1)).toBeCloseTo(0.36 ** 2, 10);
+    // A walk of a few dozen requests fails far more often than one request.
+    expect(pollFailureOdds(0.12, 1, 20)).toBeCloseTo(1 - (1 - (1 - 0.88 ** 2) ** 2) ** 20, 10);
+    expect(pollFailureOdds(0.12, 1, 20)).toBeGreaterThan(0.6);
   });
 
   it.each([
-    [0, 2],
-    [0.01, 2],
-    [0.05, 3],
-    [0.2, 7],
-    [0.3, 11],
-    [0.4, 16],
-    [0.9, 20],
-  ])('path loss %f → %i silent polls with the address answering', (loss, polls) => {
-    expect(pollsForAgentSilent(loss, { retries: 1, minimum: 2 })).toBe(polls);
+    // path loss, requests per poll, silent polls needed
+    [0, 10, 2],
+    [0.01, 1, 2],
+    [0.01, 10, 3],
+    [0.02, 10, 4],
+    [0.05, 10, 6],
+    [0.12, 20, 20],
+    [0.2, 10, 20],
+    [0.9, 10, 20],
+  ])('path loss %f, %i requests a poll → %i silent polls with the address answering', (loss, requests, polls) => {
+    expect(pollsForAgentSilent(loss, { retries: 1, requests, minimum: 2 })).toBe(polls);
   });
 });
 
