@@ -9,6 +9,7 @@ import { Secret } from './secret.ts';
  * (a community such as 12345678), or an already-wrapped Secret. */
 export const secretSchema = z
   .union([z.string(), z.number(), z.instanceof(Secret)])
+  .describe('text (write ${NAME} to read it from the environment)')
   .transform((value) => (value instanceof Secret ? value : new Secret(String(value))))
   .refine((secret) => secret.length > 0, { message: 'must not be empty' });
 
@@ -33,10 +34,11 @@ export const durationSchema = z.union([z.string(), z.number()]).transform((text,
   return parsed.ms;
 });
 
+/** A name whose last label is all digits is a mistyped IPv4 address (999.1.1.1), never a host. */
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 export const hostSchema = z
   .string()
-  .refine((v) => isIP(v) !== 0 || HOSTNAME.test(v), 'must be an IPv4 or IPv6 address or a host name');
+  .refine((v) => isIP(v) !== 0 || (HOSTNAME.test(v) && !/(?:^|\.)\d+$/.test(v)), 'must be an IPv4 or IPv6 address or a host name');
 
 export const portSchema = z.number().int().min(1).max(65535);
 

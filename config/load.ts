@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { formatPath, suggest, zodIssuesToConfigErrors, type ConfigError, type PathSegment } from './errors.ts';
+import { crossCheck } from './cross-check.ts';
+import { formatPath, zodIssuesToConfigErrors, type ConfigError, type PathSegment } from './errors.ts';
 import { configSchema, type AlertSettings, type Config, type Device, type ParsedConfig } from './schema.ts';
-import { compileSelector } from './selectors.ts';
-import { parseLocalDateTime } from './time.ts';
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
 
@@ -41,14 +40,15 @@ export function parseConfig(text: string, options: ParseOptions = {}): LoadResul
   const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const locate = (errors: ConfigError[]): ConfigError[] => errors.map((error) => withPosition(error, doc, lineCounter));
 
+  // Every layer is checked in the same run, so one run lists every problem: unset variables,
+  // the schema, then references. A value left empty by an unset variable is reported once, as
+  // the variable.
   const expanded = expandEnv(raw, options.env ?? {});
-  if (expanded.errors.length > 0) return { ok: false, errors: locate(expanded.errors) };
-
   const parsed = configSchema.safeParse(expanded.value);
-  if (!parsed.success) return { ok: false, errors: locate(zodIssuesToConfigErrors(parsed.error.issues, expanded.value, configSchema)) };
-
-  const errors = crossCheck(parsed.data);
-  if (errors.length > 0) return { ok: false, errors: locate(errors) };
+  const unsetAt = new Set(expanded.errors.map((error) => error.path));
+  const schemaErrors = parsed.success ? [] : zodIssuesToConfigErrors(parsed.error.issues, expanded.value, configSchema).filter((error) => !unsetAt.has(error.path));
+  const errors = [...expanded.errors, ...schemaErrors, ...crossCheck(expanded.value)];
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors: inFileOrder(locate(errors)) };
   return { ok: true, config: deepFreeze(resolve(parsed.data)) };
 }
 
@@ -87,139 +87,6 @@ function expandEnv(value: unknown, env: Readonly<Record<string, string | undefin
   return { value: walk(value, []), errors };
 }
 
-/** Checks that need the whole inventory: unique ids, references that resolve, no cycles. */
-function crossCheck(config: ParsedConfig): ConfigError[] {
-  const errors: ConfigError[] = [];
-  const error = (path: PathSegment[], message: string) => errors.push({ path: formatPath(path), message });
-
-  const indexIds = (list: readonly { id: string }[], name: 'sites' | 'devices' | 'links') => {
-    const seen = new Map<string, number>();
-    list.forEach((item, index) => {
-      const first = seen.get(item.id);
-      if (first !== undefined) error([name, index, 'id'], `duplicate id "${item.id}" (first used at ${name}[${first}])`);
-      else seen.set(item.id, index);
-    });
-    return seen;
-  };
-  const sites = indexIds(config.sites, 'sites');
-  const devices = indexIds(config.devices, 'devices');
-  const links = indexIds(config.links, 'links');
-  const profiles = Object.keys(config.credentials);
-
-  const mustExist = (ids: Map<string, number>, kind: string, id: string | undefined, path: PathSegment[]) => {
-    if (id !== undefined && !ids.has(id)) error(path, `unknown ${kind} "${id}"${suggest(id, [...ids.keys()])}`);
-  };
-
-  config.sites.forEach((site, i) => {
-    mustExist(sites, 'site', site.parent, ['sites', i, 'parent']);
-  });
-  config.devices.forEach((device, i) => {
-    mustExist(sites, 'site', device.site, ['devices', i, 'site']);
-    const credentials = device.snmp?.credentials;
-    if (typeof credentials === 'string' && !profiles.includes(credentials)) {
-      error(['devices', i, 'snmp', 'credentials'], `unknown credential profile "${credentials}"; defined profiles: ${profiles.join(', ') || '(none)'}`);
-    }
-    if (Array.isArray(device.interfaces)) {
-      device.interfaces.forEach((selector, s) => {
-        const compiled = compileSelector(selector);
-        if (!compiled.ok) error(['devices', i, 'interfaces', s], compiled.message);
-      });
-    }
-  });
-  config.links.forEach((link, i) => {
-    mustExist(sites, 'site', link.site, ['links', i, 'site']);
-    mustExist(devices, 'device', link.device, ['links', i, 'device']);
-    mustExist(links, 'link', link.upstream, ['links', i, 'upstream']);
-  });
-
-  errors.push(...crossCheckAlerts(config, { sites, devices, links }));
-
-  findCycles(config.sites, (site) => site.parent).forEach(({ index, cycle }) =>
-    error(['sites', index, 'parent'], `parent cycle: ${cycle.join(' → ')}`),
-  );
-  findCycles(config.links, (link) => link.upstream).forEach(({ index, cycle }) =>
-    error(['links', index, 'upstream'], `upstream cycle: ${cycle.join(' → ')}`),
-  );
-  return errors;
-}
-
-/** References inside `alerts`: selectors, routes and channels must name things that exist. */
-function crossCheckAlerts(config: ParsedConfig, ids: { sites: Map<string, number>; devices: Map<string, number>; links: Map<string, number> }): ConfigError[] {
-  const errors: ConfigError[] = [];
-  const error = (path: PathSegment[], message: string) => errors.push({ path: formatPath(path), message });
-  const alerts = config.alerts;
-  const groups = new Set(config.sites.flatMap((site) => site.groups));
-  const checkList = (known: Set<string> | Map<string, number>, kind: string, list: readonly string[] | undefined, path: PathSegment[]) =>
-    list?.forEach((id, i) => {
-      if (!known.has(id)) error([...path, i], `unknown ${kind} "${id}"${suggest(id, [...known.keys()])}`);
-    });
-  const checkSelector = (selector: { groups?: string[]; sites?: string[]; links?: string[]; devices?: string[] }, path: PathSegment[]) => {
-    checkList(groups, 'site group', selector.groups, [...path, 'groups']);
-    checkList(ids.sites, 'site', selector.sites, [...path, 'sites']);
-    checkList(ids.links, 'link', 'links' in selector ? selector.links : undefined, [...path, 'links']);
-    checkList(ids.devices, 'device', 'devices' in selector ? selector.devices : undefined, [...path, 'devices']);
-  };
-  alerts.overrides.forEach((override, i) => checkSelector(override.match, ['alerts', 'overrides', i, 'match']));
-  alerts.maintenance.forEach((window, i) => checkSelector(window.match, ['alerts', 'maintenance', i, 'match']));
-  const channels = new Set(Object.keys(alerts.channels));
-  const routes = new Map<string, number>();
-  alerts.routes.forEach((route, i) => {
-    if (routes.has(route.id)) error(['alerts', 'routes', i, 'id'], `duplicate route id "${route.id}" (first used at alerts.routes[${routes.get(route.id)}])`);
-    else routes.set(route.id, i);
-    checkList(channels, 'channel', route.channels, ['alerts', 'routes', i, 'channels']);
-    checkSelector(route.match, ['alerts', 'routes', i, 'match']);
-  });
-  alerts.routes.forEach((route, i) => {
-    if (!route.escalate) return;
-    if (!routes.has(route.escalate.route)) error(['alerts', 'routes', i, 'escalate', 'route'], `unknown route "${route.escalate.route}"${suggest(route.escalate.route, [...routes.keys()])}`);
-    else if (route.escalate.route === route.id) error(['alerts', 'routes', i, 'escalate', 'route'], 'a route cannot escalate to itself');
-  });
-  const peers = new Set<string>();
-  alerts.peers.forEach((peer, i) => {
-    if (peers.has(peer.id)) error(['alerts', 'peers', i, 'id'], `duplicate peer id "${peer.id}"`);
-    peers.add(peer.id);
-  });
-  const windows = new Set<string>();
-  alerts.maintenance.forEach((window, i) => {
-    if (windows.has(window.id)) error(['alerts', 'maintenance', i, 'id'], `duplicate maintenance window id "${window.id}"`);
-    windows.add(window.id);
-    for (const key of ['start', 'end'] as const) {
-      const text = window[key];
-      if (text !== undefined && parseLocalDateTime(text, alerts.timezone) === undefined) {
-        error(['alerts', 'maintenance', i, key], `expected a date and time such as 2026-12-01T22:00 or 2026-12-01T22:00+07:00; got "${text}"`);
-      }
-    }
-    const start = window.start && parseLocalDateTime(window.start, alerts.timezone);
-    const end = window.end && parseLocalDateTime(window.end, alerts.timezone);
-    if (start && end && end <= start) error(['alerts', 'maintenance', i, 'end'], 'must be after start');
-  });
-  return errors;
-}
-
-/** Reports each cycle once, at the member that appears first in the list. */
-function findCycles<T extends { id: string }>(items: readonly T[], next: (item: T) => string | undefined): { index: number; cycle: string[] }[] {
-  const byId = new Map(items.map((item, index) => [item.id, { item, index }]));
-  const reported = new Set<string>();
-  const cycles: { index: number; cycle: string[] }[] = [];
-  items.forEach((start) => {
-    const trail: string[] = [];
-    let current: string | undefined = start.id;
-    while (current !== undefined && byId.has(current) && !trail.includes(current)) {
-      trail.push(current);
-      current = next(byId.get(current)!.item);
-    }
-    if (current === undefined || !trail.includes(current)) return;
-    const cycle = trail.slice(trail.indexOf(current));
-    if (cycle.some((id) => reported.has(id))) return;
-    cycle.forEach((id) => reported.add(id));
-    const first = Math.min(...cycle.map((id) => byId.get(id)!.index));
-    const from = items[first]!.id;
-    const rotated = [...cycle.slice(cycle.indexOf(from)), ...cycle.slice(0, cycle.indexOf(from)), from];
-    cycles.push({ index: first, cycle: rotated });
-  });
-  return cycles;
-}
-
 function resolve(config: ParsedConfig): Config {
   const defaults = config.collector.snmp;
   const devices: Device[] = config.devices.map((device) => {
@@ -248,6 +115,12 @@ function deepFreeze<T>(value: T): T {
     for (const child of Object.values(value)) deepFreeze(child);
   }
   return value;
+}
+
+/** Problems in the order a technician reads the file; those without a position (a missing
+ * top-level section) first. The sort is stable, so problems at one place keep their order. */
+function inFileOrder(errors: ConfigError[]): ConfigError[] {
+  return [...errors].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
 /** Adds line:column to an error by finding its path in the YAML document (or the nearest

@@ -156,13 +156,13 @@ const spoolSettings = z.strictObject({
 const LISTEN = /^(?:\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/;
 const httpSettings = z.strictObject({
   /** Where /metrics and /healthz are served; loopback by default. `off` disables them. */
-  listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 127.0.0.1:9105')]).default('127.0.0.1:9105'),
+  listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 127.0.0.1:9105')]).describe('HOST:PORT such as 127.0.0.1:9105, or "off"').default('127.0.0.1:9105'),
 });
 
 const trapSettings = z.strictObject({
   /** Where SNMP traps (linkDown, linkUp, coldStart, warmStart) are received, so an outage is
    * acted on before the next poll. `off` by default: 162 needs root or CAP_NET_BIND_SERVICE. */
-  listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 0.0.0.0:162')]).default('off'),
+  listen: z.union([z.literal('off'), z.string().regex(LISTEN, 'must be HOST:PORT, e.g. 0.0.0.0:162')]).describe('HOST:PORT such as 0.0.0.0:162, or "off"').default('off'),
   /** v1/v2c communities accepted; traps with another community are counted and dropped. */
   communities: z.array(secretSchema).default([]),
 }).refine((traps) => traps.listen === 'off' || traps.communities.length > 0, { path: ['communities'], message: 'traps are received only with at least one community: list the communities your devices send' });
@@ -214,7 +214,7 @@ const siteSchema = z.strictObject({
 });
 
 /** Which interfaces of a device to watch. Globs use `*` and `?`; `alias` also takes `/regex/`. */
-const interfaceSelector = z.union([
+export const interfaceSelectorSchema = z.union([
   z.strictObject({ name: z.string().min(1) }),
   z.strictObject({ alias: z.string().min(1) }),
   z.strictObject({ index: z.union([z.number().int().min(1), z.string().regex(/^\d+(?:-\d+)?(?:,\d+(?:-\d+)?)*$/, 'must be like 1-4,7')]) }),
@@ -237,7 +237,7 @@ const deviceSchema = z.strictObject({
   /** Management address: SNMP goes here, and it is pinged to tell a dead agent from a dead box. */
   address: hostSchema,
   snmp: deviceSnmp.optional(),
-  interfaces: z.union([z.literal('all'), z.array(interfaceSelector).min(1)]).default('all'),
+  interfaces: z.union([z.literal('all'), z.array(interfaceSelectorSchema).min(1)]).default('all'),
 });
 
 const icmpTarget = z.union([
@@ -287,7 +287,7 @@ export type ParsedConfig = z.output<typeof configSchema>;
 export type Site = ParsedConfig['sites'][number];
 export type Link = ParsedConfig['links'][number];
 export type IcmpTarget = Link['targets'][number];
-export type InterfaceSelector = z.output<typeof interfaceSelector>;
+export type InterfaceSelector = z.output<typeof interfaceSelectorSchema>;
 export type CollectorSettings = ParsedConfig['collector'];
 export type InfluxSettings = ParsedConfig['influx'];
 export type { AlertSettings } from './alerts.ts';

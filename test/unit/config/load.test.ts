@@ -106,7 +106,7 @@ describe('rejected configs name the path, the allowed values and what was found'
     ['an id that is not URL-safe', 'sites:\n  - {id: Nậm Xé, name: x, kind: commune}\n', 'sites[0].id: must be 1–64 lowercase ASCII letters'],
     ['a missing required field', 'sites:\n  - {id: a, kind: commune}\n', 'sites[0].name: is required'],
     ['a bad address', base.sites + base.devices.replace('10.0.0.1', 'not an address!'), 'devices[0].address: must be an IPv4 or IPv6 address or a host name'],
-    ['a port out of range', base.sites + base.devices.replace('snmp: {', 'snmp: {port: 70000, '), 'devices[0].snmp.port: Too big'],
+    ['a port out of range', base.sites + base.devices.replace('snmp: {', 'snmp: {port: 70000, '), 'devices[0].snmp.port: must be at most 65535; got 70000'],
     ['an unknown auth protocol', 'credentials:\n  p: {version: 3, user: u, authProtocol: sha1, authKey: 12345678}\n', 'credentials.p.authProtocol: expected one of md5, sha, sha224, sha256, sha384, sha512; got "sha1"'],
     ['an unknown privacy protocol', 'credentials:\n  p: {version: 3, user: u, authProtocol: sha, authKey: 12345678, privProtocol: aes256, privKey: 12345678}\n', 'credentials.p.privProtocol: expected one of des, aes, aes256b, aes256r; got "aes256"'],
     ['a v3 level whose keys are missing', 'credentials:\n  p: {version: 3, user: u, level: authPriv, authProtocol: sha, authKey: 12345678}\n', 'credentials.p.privProtocol: required for security level authPriv'],
@@ -118,7 +118,7 @@ describe('rejected configs name the path, the allowed values and what was found'
     ['a link with nothing to watch it by', base.sites + 'links:\n  - {id: l, site: dc, kind: lan}\n', 'links[0].targets: a link needs ICMP targets, or a device and interface'],
     ['an interface without its device', base.sites + 'links:\n  - {id: l, site: dc, kind: lan, interface: ether1}\n', 'links[0].interface: needs `device`'],
     ['an unset environment variable', 'credentials:\n  p: {version: 2c, community: "${NOT_SET}"}\n', 'credentials.p.community: environment variable NOT_SET is not set'],
-    ['a negative capacity', base.sites + 'links:\n  - {id: l, site: dc, kind: internet, targets: [::1], capacity: {downMbps: -5, upMbps: 10}}\n', 'links[0].capacity.downMbps: Too small'],
+    ['a negative capacity', base.sites + 'links:\n  - {id: l, site: dc, kind: internet, targets: [::1], capacity: {downMbps: -5, upMbps: 10}}\n', 'links[0].capacity.downMbps: must be greater than 0; got -5'],
   ])('%s', (_name, yaml, expected) => {
     const messages = messagesOf(yaml);
     expect(messages.join('\n')).toContain(expected);
@@ -128,7 +128,7 @@ describe('rejected configs name the path, the allowed values and what was found'
     ['a duplicate id', base.sites + '  - {id: dc, name: again, kind: town}\n', 'sites[2].id: duplicate id "dc" (first used at sites[0])'],
     ['an unknown parent, with a suggestion', base.sites.replace('parent: dc', 'parent: dcc'), 'sites[1].parent: unknown site "dcc"; did you mean "dc"?'],
     ['an unknown device site', base.sites + base.devices.replace('site: nam-xe', 'site: nam-se'), 'devices[0].site: unknown site "nam-se"; did you mean "nam-xe"?'],
-    ['an unknown credential profile', base.sites + base.devices.replace('{credentials: {version: 2c, community: public}}', '{credentials: commune}'), 'devices[0].snmp.credentials: unknown credential profile "commune"; defined profiles: (none)'],
+    ['an unknown credential profile', base.sites + base.devices.replace('{credentials: {version: 2c, community: public}}', '{credentials: commune}'), 'devices[0].snmp.credentials: unknown credential profile "commune": no profiles are defined under credentials'],
     ['an unknown link device', base.sites + base.devices + base.links.replace('device: nam-xe-router', 'device: nam-xe-ruter'), 'links[0].device: unknown device "nam-xe-ruter"; did you mean "nam-xe-router"?'],
     ['an unknown upstream', base.sites + base.devices + base.links.replace('targets:', 'upstream: dc-tslcd, targets:'), 'links[0].upstream: unknown link "dc-tslcd"'],
     [
@@ -174,5 +174,60 @@ describe('unset environment variables', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.flatMap((error) => error.unsetVariable ?? [])).toEqual(['NOT_SET']);
+  });
+});
+
+describe('one run lists every problem', () => {
+  it('reports unset variables, schema problems and references together, in file order', () => {
+    const yaml = [
+      'credentials:',
+      '  p: {version: 2c, community: "${NOT_SET}"}',
+      'sites:',
+      '  - {id: a, name: A, kind: village}',
+      '  - {id: a, name: A again, kind: town}',
+      'devices:',
+      '  - {id: r, site: b, role: rooter, address: 10.0.0.1, snmp: {credentials: q}}',
+      'links:',
+      '  - {id: l, site: a, kind: fibre, device: r2, targets: [::1]}',
+    ].join('\n');
+    const errors = errorsOf(yaml).map((error) => `${error.line}: ${error.path}: ${error.message}`);
+    expect(errors).toEqual([
+      '2: credentials.p.community: environment variable NOT_SET is not set',
+      '4: sites[0].kind: expected one of district-centre, town, commune, other; got "village"',
+      '5: sites[1].id: duplicate id "a" (first used at sites[0])',
+      // The device's references are checked though its role is wrong.
+      '7: devices[0].site: unknown site "b"; did you mean "a"?',
+      '7: devices[0].role: expected one of router, switch, firewall, access-point, server, ups, modem, other; got "rooter"',
+      '7: devices[0].snmp.credentials: unknown credential profile "q"; did you mean "p"?; defined: p',
+      '9: links[0].kind: expected one of internet, tslcd, wan, lan; got "fibre"',
+      '9: links[0].device: unknown device "r2"; did you mean "r"?',
+    ]);
+  });
+
+  it('does not call an id unknown because the entry that defines it has another problem', () => {
+    const yaml = 'sites:\n  - {id: a, name: A, kind: village}\nlinks:\n  - {id: l, site: a, kind: lan, targets: [::1]}\n';
+    expect(messagesOf(yaml)).toEqual(['2:28: sites[0].kind: expected one of district-centre, town, commune, other; got "village"']);
+  });
+
+  it('reports a variable left unset once, not again as the empty value it leaves', () => {
+    expect(messagesOf('influx: {url: "${NO_URL}"}\n')).toEqual(['1:15: influx.url: environment variable NO_URL is not set']);
+  });
+});
+
+describe('messages say what is allowed, in words, never zod\'s own text', () => {
+  it.each([
+    ['a number below its minimum', 'collector: {concurrency: 0}\n', 'collector.concurrency: must be at least 1; got 0'],
+    ['a number above its maximum', 'collector: {snmp: {retries: 11}}\n', 'collector.snmp.retries: must be at most 10; got 11'],
+    ['a fraction where a whole number goes', 'collector: {icmp: {count: 2.5}}\n', 'collector.icmp.count: expected a whole number; got 2.5'],
+    ['a switch given as a number', 'collector: {traps: {listen: false}}\n', 'collector.traps.listen: expected HOST:PORT such as 0.0.0.0:162, or "off"; got false'],
+    ['a listen address without host', 'collector: {http: {listen: 9105}}\n', 'collector.http.listen: expected HOST:PORT such as 127.0.0.1:9105, or "off"; got 9105'],
+    ['a community given as true', 'credentials:\n  p: {version: 2c, community: true}\n', 'credentials.p.community: expected text (write ${NAME} to read it from the environment); got true'],
+    ['a profile name that is not an id', 'credentials:\n  "Xã A": {version: 2c, community: x}\n', 'credentials["Xã A"]: the name "Xã A" must be 1–64 lowercase ASCII letters'],
+    ['a list given as a mapping', 'sites: {}\n', 'sites: expected a list; got a mapping'],
+    ['an entry given as text', 'sites:\n  - just a name\n', 'sites[0]: expected a mapping (key: value); got "just a name"'],
+    ['an empty selector list', 'sites: [{id: s, name: S, kind: town}]\ndevices:\n  - {id: r, site: s, role: router, address: 10.0.0.1, interfaces: []}\n', 'devices[0].interfaces: must list at least one entry'],
+    ['a mistyped IPv4 address', 'sites: [{id: s, name: S, kind: town}]\ndevices:\n  - {id: r, site: s, role: router, address: 999.1.1.1}\n', 'devices[0].address: must be an IPv4 or IPv6 address or a host name'],
+  ])('%s', (_name, yaml, expected) => {
+    expect(messagesOf(yaml).join('\n')).toContain(expected);
   });
 });
