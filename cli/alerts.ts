@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ALERT_ID_PATTERN, ControlStoreError, createControlStore, type AlertRecord, type ControlStore } from '../collector/alerts/control.ts';
+import { ALERT_ID_PATTERN, createControlStore, type AlertRecord, type ControlStore } from '../store/control.ts';
+import { StoreError } from '../store/influx.ts';
 import { parseDuration } from '../config/duration.ts';
 import { formatConfigError, suggest } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
@@ -63,7 +64,7 @@ export async function withStore(command: string, io: CliIo, body: () => Promise<
   try {
     return await body();
   } catch (error) {
-    if (!(error instanceof ControlStoreError)) throw error;
+    if (!(error instanceof StoreError)) throw error;
     if (output.json) writeJsonError(io, { reason: error.reason, message: error.message });
     else io.stderr.write(`linkwatch ${command}: ${error.message}\n`);
     return ExitCode.failed;

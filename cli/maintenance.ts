@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { NewMaintenanceWindow } from '../collector/alerts/control.ts';
+import type { NewMaintenanceWindow } from '../store/control.ts';
 import { fromSettings, isActive, nextBoundary, type MaintenanceWindow, type RecurringSchedule } from '../collector/alerts/maintenance.ts';
 import { clockTimeSchema, weekdays, type EntitySelector, type Weekday } from '../config/alerts.ts';
 import { parseDuration } from '../config/duration.ts';

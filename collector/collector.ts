@@ -10,7 +10,7 @@ import { createIcmpProber, type IcmpProber, type IcmpResult } from './probes/icm
 import { createSnmpPoller, type SnmpPoller, type SnmpProbeResult } from './probes/snmp/probe.ts';
 import { computeDeviceRates, type DeviceRates, type DeviceSample } from './rates.ts';
 import { createScheduler, type DueJob, type Scheduler } from './scheduler.ts';
-import { point, type Point } from './storage/schema.ts';
+import { point, type Point } from '../store/schema.ts';
 import { icmpAddresses, jobsFor, type CollectorJob, type IcmpJob, type Shard, type SnmpJob } from './targets.ts';
 
 /** Where points go. The collector never waits on it: a slow database must not delay polling. */

@@ -3,7 +3,7 @@ import { selectInterfaces } from '../config/selectors.ts';
 import type { IcmpResult } from './probes/icmp/probe.ts';
 import type { SnmpInterface, SnmpProbeResult } from './probes/snmp/probe.ts';
 import type { DeviceRates, DeviceSample, InterfaceSample } from './rates.ts';
-import { point, type Point } from './storage/schema.ts';
+import { point, type Point } from '../store/schema.ts';
 
 // Probe results → points. Pure: the collector decides when; these decide what is written.
 

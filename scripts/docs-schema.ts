@@ -1,8 +1,8 @@
 /** `npm run docs:schema`: rewrites README.md's generated sections: the metrics schema from
- * collector/storage/schema.ts, the false-alarm table from collector/alerts/evidence.ts. */
+ * store/schema.ts, the false-alarm table from collector/alerts/evidence.ts. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FALSE_ALARMS_DOC_END, FALSE_ALARMS_DOC_START, falseAlarmMarkdown } from '../collector/alerts/false-alarms-doc.ts';
-import { SCHEMA_DOC_END, SCHEMA_DOC_START, schemaMarkdown } from '../collector/storage/schema-doc.ts';
+import { SCHEMA_DOC_END, SCHEMA_DOC_START, schemaMarkdown } from '../store/schema-doc.ts';
 
 const file = new URL('../README.md', import.meta.url);
 let readme = readFileSync(file, 'utf8');

@@ -33,6 +33,8 @@ export interface InfluxdOptions {
   dir: string;
   httpPort: number;
   rpcPort: number;
+  /** Require a user (tests of credentials); the first one is made with CREATE USER … WITH ALL PRIVILEGES. */
+  authEnabled?: boolean;
 }
 
 export const defaultInfluxdOptions = (env: NodeJS.ProcessEnv): InfluxdOptions => ({
@@ -68,6 +70,7 @@ bind-address = "127.0.0.1:${options.rpcPort}"
   enabled = true
   bind-address = "127.0.0.1:${options.httpPort}"
   log-enabled = false
+  auth-enabled = ${options.authEnabled === true}
 
 [continuous_queries]
   enabled = true

@@ -1,4 +1,4 @@
-import type { ControlStore } from './control.ts';
+import type { ControlStore } from '../../store/control.ts';
 import type { AlertControl, RestoredAlert } from './engine.ts';
 import { alertKinds, type AlertKind } from './model.ts';
 import { severities, type Severity } from '../../config/alerts.ts';

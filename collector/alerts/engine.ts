@@ -4,7 +4,7 @@ import type { Config, Device, Link } from '../../config/schema.ts';
 import type { Clock, TickSource } from '../clock.ts';
 import type { ObservationSink, PointSink } from '../collector.ts';
 import type { Logger } from '../logger.ts';
-import { point, type Point } from '../storage/schema.ts';
+import { point, type Point } from '../../store/schema.ts';
 import { inShard, type Shard } from '../targets.ts';
 import { activeFor, fromSettings, isActive, type MaintenanceWindow } from './maintenance.ts';
 import type { AlertKind, EntityKind, EntityState, Measured, Notification, NotificationEvent, Notifier } from './model.ts';

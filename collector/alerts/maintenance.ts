@@ -3,7 +3,7 @@ import { localTime, minutesOfClock, parseLocalDateTime } from '../../config/time
 import { selects, type Subject } from './settings.ts';
 
 // Maintenance windows as the alert engine, the CLI and (later) the API evaluate them. Pure: the
-// config's windows and the stored ones (collector/alerts/control.ts) both become
+// config's windows and the stored ones (store/control.ts) both become
 // `MaintenanceWindow`, and every question about them is answered here from an instant and a zone.
 
 /** `days` absent: every day. `from`/`to` are `HH:MM` in the alerts time zone; `to` ≤ `from`

@@ -4,7 +4,7 @@ import type { Observation } from '../collector.ts';
 import type { Logger } from '../logger.ts';
 import { watchedInterfaces } from '../points.ts';
 import type { IcmpResult } from '../probes/icmp/probe.ts';
-import { point, type Point } from '../storage/schema.ts';
+import { point, type Point } from '../../store/schema.ts';
 import type { AlertKind, EntityState } from './model.ts';
 import { addLost, coveredMs, echoesForDown, echoSlots, extendRun, lossFraction, noRun, pollsForAgentSilent, pushSample, type LossSample, type LostRun } from './evidence.ts';
 import { settingsFor, subjectOf, type SubjectSettings } from './settings.ts';

@@ -3,7 +3,7 @@ import type { Notification, Notifier } from '../alerts/model.ts';
 import type { Clock } from '../clock.ts';
 import type { PointSink } from '../collector.ts';
 import type { Logger } from '../logger.ts';
-import { point } from '../storage/schema.ts';
+import { point } from '../../store/schema.ts';
 import { createChannel, SEND_TIMEOUT_MS, type Channel, type SendResult } from './channels/index.ts';
 import { renderMessage } from './messages.ts';
 import { byAge, deliveryKey, openOutbox, type Delivery, type Outbox } from './outbox.ts';

@@ -25,10 +25,10 @@
  * outage, the replayed, older value can win.
  */
 import type { InfluxSettings } from '../../config/schema.ts';
-import { toLine } from './line-protocol.ts';
-import { displayUrl, influxHeaders, influxUrl } from './influx-client.ts';
-import { RAW_POLICY, backfillRollups } from './retention.ts';
-import type { Point, WrittenPolicy } from './schema.ts';
+import { toLine } from '../../store/line-protocol.ts';
+import { createInfluxHttp, endpoint } from '../../store/influx.ts';
+import { RAW_POLICY, backfillRollups } from '../../store/retention.ts';
+import type { Point, WrittenPolicy } from '../../store/schema.ts';
 import type { Spool, SpoolLogger, SpoolStats, SpooledBatch } from './spool.ts';
 
 /** pino-compatible: `logger.warn({spool: 3}, 'message')`. */
@@ -210,10 +210,13 @@ export function createInfluxWriter(options: CreateInfluxWriterOptions): InfluxWr
   const requestTimeoutMs = positive(options.requestTimeoutMs, 10_000, 'requestTimeoutMs');
   const policy = options.retentionPolicy ?? RAW_POLICY;
   const backfill = options.backfill ?? (policy === RAW_POLICY ? (window) => backfillRollups({ settings, ...window }) : async () => undefined);
-  const writeUrl = influxUrl(settings, '/write', { db: settings.database, rp: policy, precision: 'ms' });
-  const pingUrl = influxUrl(settings, '/ping');
-  const headers = { ...influxHeaders(settings), 'Content-Type': 'text/plain; charset=utf-8' };
-  const url = displayUrl(settings.url); // for logs: never a password
+  // The hot path posts itself (it needs the status and body of every answer to route the batch);
+  // the store's client gives it the URL without credentials, the auth header and /ping.
+  const client = createInfluxHttp(settings);
+  const target = endpoint(settings, '/write', { db: settings.database, rp: policy, precision: 'ms' });
+  const writeUrl = target.url;
+  const headers = { ...target.headers, 'Content-Type': 'text/plain; charset=utf-8' };
+  const url = client.url; // for logs: never a password
 
   // State lives in this closure: one writer, one set of counters.
   let state: 'up' | 'down' = 'up';
@@ -440,10 +443,7 @@ export function createInfluxWriter(options: CreateInfluxWriterOptions): InfluxWr
       pump(); // e.g. a backfill to retry
       return;
     }
-    const answers = await fetch(pingUrl, { headers: influxHeaders(settings), signal: AbortSignal.timeout(Math.min(PING_TIMEOUT_MS, retryMs * 2)) }).then(
-      (response) => response.status === 204,
-      () => false,
-    );
+    const answers = await client.ping({ timeoutMs: Math.min(PING_TIMEOUT_MS, retryMs * 2) });
     if (closed) return;
     if (!answers) {
       scheduleRetry();

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { InfluxSettings } from '../../config/schema.ts';
 import type { PointSink } from '../collector.ts';
 import type { Logger } from '../logger.ts';
-import { retentionOf, writtenPolicies, type Point, type WrittenPolicy } from './schema.ts';
+import { retentionOf, writtenPolicies, type Point, type WrittenPolicy } from '../../store/schema.ts';
 import { openSpool, type Spool } from './spool.ts';
 import { createInfluxWriter, type InfluxWriter, type WriterStats } from './writer.ts';
 

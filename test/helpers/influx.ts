@@ -5,8 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InfluxDB } from 'influx';
 import type { InfluxSettings } from '../../config/schema.ts';
-import { influxQuery, rows } from '../../collector/storage/influx-client.ts';
+import { influxQuery, rows } from '../../store/influx.ts';
 import type { WriterLogger } from '../../collector/storage/writer.ts';
 import { startInfluxd, stopInfluxd, type InfluxdOptions } from '../../scripts/services.ts';
 
@@ -21,9 +22,9 @@ export interface PrivateInflux {
   log: string[];
 }
 
-export async function privateInflux(httpPort: number): Promise<PrivateInflux> {
+export async function privateInflux(httpPort: number, extra: { authEnabled?: boolean } = {}): Promise<PrivateInflux> {
   const dir = await mkdtemp(join(tmpdir(), `linkwatch-influxd-${httpPort}-`));
-  const options: InfluxdOptions = { dir, httpPort, rpcPort: httpPort + 1 };
+  const options: InfluxdOptions = { dir, httpPort, rpcPort: httpPort + 1, ...extra };
   const log: string[] = [];
   const record = (line: string) => log.push(line);
   const url = `http://127.0.0.1:${httpPort}`;
@@ -41,6 +42,13 @@ export async function privateInflux(httpPort: number): Promise<PrivateInflux> {
   };
   await influx.start();
   return influx;
+}
+
+/** The `influx` package's own client, for tests that check what linkwatch's client wrote or set
+ * up through a second, independent reader. */
+export function packageClient(settings: Pick<InfluxSettings, 'url' | 'database'>): InfluxDB {
+  const url = new URL(settings.url);
+  return new InfluxDB({ host: url.hostname, port: Number(url.port || 80), protocol: 'http', database: settings.database });
 }
 
 /** The single number a `SELECT count(x) …` (or sum) returns, 0 when there is no row. */

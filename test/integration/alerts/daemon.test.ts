@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInfluxClient } from '../../../collector/storage/influx-client.ts';
 import { createTestNamespace, type TestNamespace } from '../../helpers/netns.ts';
 import { startSnmpd, type RunningSnmpd } from '../../helpers/snmpd.ts';
+import { packageClient } from '../../helpers/influx.ts';
 
 // The alert engine inside `linkwatch collector` as a process, and the operators' commands
 // (`alerts list|ack`, `maintenance add|end`, `notify test`) reaching it through InfluxDB only.
@@ -40,7 +40,7 @@ describe('alerts in the running collector', () => {
   let configFile: string;
   let logs = '';
   const received: HookMessage[] = [];
-  const influx = createInfluxClient({ url: INFLUX_URL, database: DATABASE });
+  const influx = packageClient({ url: INFLUX_URL, database: DATABASE });
 
   const cli = async (args: string[]) => {
     try {

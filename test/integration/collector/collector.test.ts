@@ -4,7 +4,7 @@ import { createCollector, type Collector } from '../../../collector/collector.ts
 import { silentLogger } from '../../../collector/logger.ts';
 import { createCollectorMetrics } from '../../../collector/metrics.ts';
 import { stableOffset } from '../../../collector/scheduler.ts';
-import type { Point } from '../../../collector/storage/schema.ts';
+import type { Point } from '../../../store/schema.ts';
 import { parseConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
 import { startSnmpd, type RunningSnmpd } from '../../helpers/snmpd.ts';

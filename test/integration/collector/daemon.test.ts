@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInfluxClient } from '../../../collector/storage/influx-client.ts';
 import { startSnmpd, type RunningSnmpd } from '../../helpers/snmpd.ts';
+import { packageClient } from '../../helpers/influx.ts';
 
 // `linkwatch collector` as a process: real snmpd, real fping, the shared test InfluxDB (its own
 // database), signals as systemd or an operator would send them.
@@ -49,7 +49,7 @@ describe('linkwatch collector (the daemon)', () => {
   let logs = '';
   let configFile: string;
   let spoolDir: string;
-  const influx = createInfluxClient({ url: INFLUX_URL, database: DATABASE });
+  const influx = packageClient({ url: INFLUX_URL, database: DATABASE });
 
   const count = async (query: string): Promise<number> => {
     const rows = await influx.query<{ count?: number }>(query).catch(() => []);

@@ -3,7 +3,7 @@ import { systemClock, timerTicks } from '../../../collector/clock.ts';
 import { createCollector, type Collector } from '../../../collector/collector.ts';
 import { silentLogger } from '../../../collector/logger.ts';
 import { createCollectorMetrics } from '../../../collector/metrics.ts';
-import type { Point } from '../../../collector/storage/schema.ts';
+import type { Point } from '../../../store/schema.ts';
 import { parseConfig } from '../../../config/load.ts';
 import { readSnmprec } from '../../helpers/snmprec.ts';
 import { startRecordingAgent, type RecordingAgent } from '../snmp/recording-agent.ts';

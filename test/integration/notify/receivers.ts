@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from '../../../collector/logger.ts';
-import type { Point } from '../../../collector/storage/schema.ts';
+import type { Point } from '../../../store/schema.ts';
 
 // Loopback receivers for the notify tests: an HTTP server that records requests (webhook, fake
 // Zalo and Telegram APIs) and a real SMTP server. Nothing leaves 127.0.0.1.

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRetention } from '../../../collector/storage/retention.ts';
+import { ensureRetention } from '../../../store/retention.ts';
 import { openSpool, type Spool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter, type InfluxWriter } from '../../../collector/storage/writer.ts';
 import { privateInflux, recordingLogger, scalar, selectRows, tempDir, waitFor, type PrivateInflux } from '../../helpers/influx.ts';

@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DeviceFacts } from '../../../collector/facts.ts';
 import { silentLogger } from '../../../collector/logger.ts';
-import { createInfluxFactsHistory } from '../../../collector/storage/facts-history.ts';
-import { createInfluxClient } from '../../../collector/storage/influx-client.ts';
-import { ensureRetention } from '../../../collector/storage/retention.ts';
-import { point } from '../../../collector/storage/schema.ts';
+import { createInfluxFactsHistory } from '../../../store/facts-history.ts';
+import { ensureRetention } from '../../../store/retention.ts';
+import { point } from '../../../store/schema.ts';
 import { openPolicyWriters } from '../../../collector/storage/writers.ts';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageClient } from '../../helpers/influx.ts';
 
 const settings = { url: process.env.LINKWATCH_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086', database: `lw_facts_${process.pid}` };
 
@@ -29,7 +29,7 @@ const facts = (firmware: string): DeviceFacts => ({
 });
 
 describe('facts history and the events retention policy', () => {
-  afterAll(() => createInfluxClient(settings).dropDatabase(settings.database).catch(() => undefined));
+  afterAll(() => packageClient(settings).dropDatabase(settings.database).catch(() => undefined));
 
   it('routes facts to the long-lived `events` policy and reads back each device’s latest facts', async () => {
     await ensureRetention({ settings });
@@ -46,7 +46,7 @@ describe('facts history and the events retention policy', () => {
     expect(writers.stats().events.pointsWritten).toBe(3);
     expect(writers.stats().raw.pointsWritten).toBe(1);
 
-    const client = createInfluxClient(settings);
+    const client = packageClient(settings);
     expect(await client.query('SELECT count(sys_name) FROM "raw"."device_facts"')).toHaveLength(0);
     const history = await createInfluxFactsHistory(settings).lastFacts(['nam-xe-router', 'dc-router', 'never-seen']);
     expect([...history.keys()].sort()).toEqual(['dc-router', 'nam-xe-router']);

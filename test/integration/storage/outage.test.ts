@@ -10,8 +10,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRetention } from '../../../collector/storage/retention.ts';
-import { point, type Point } from '../../../collector/storage/schema.ts';
+import { ensureRetention } from '../../../store/retention.ts';
+import { point, type Point } from '../../../store/schema.ts';
 import { openSpool, type Spool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter, type InfluxWriter } from '../../../collector/storage/writer.ts';
 import { privateInflux, recordingLogger, scalar, selectRows, sleep, tempDir, waitFor, type PrivateInflux } from '../../helpers/influx.ts';

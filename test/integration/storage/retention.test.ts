@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery, rows } from '../../../collector/storage/influx-client.ts';
-import { backfillRollups, continuousQueries, ensureRetention } from '../../../collector/storage/retention.ts';
-import { toLine } from '../../../collector/storage/line-protocol.ts';
-import { point } from '../../../collector/storage/schema.ts';
+import { influxQuery, rows } from '../../../store/influx.ts';
+import { backfillRollups, continuousQueries, ensureRetention } from '../../../store/retention.ts';
+import { toLine } from '../../../store/line-protocol.ts';
+import { point } from '../../../store/schema.ts';
 import { privateInflux, selectRows, type PrivateInflux } from '../../helpers/influx.ts';
 
 const PORT = 18210;

@@ -5,7 +5,7 @@
  *
  * Usage: node --import tsx spool-child.ts SPOOL_DIR INFLUX_URL DATABASE BASE_MS POINTS_PER_TICK
  */
-import { point } from '../../../collector/storage/schema.ts';
+import { point } from '../../../store/schema.ts';
 import { openSpool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter } from '../../../collector/storage/writer.ts';
 

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { point, type Point } from '../../../collector/storage/schema.ts';
+import { point, type Point } from '../../../store/schema.ts';
 import { openSpool } from '../../../collector/storage/spool.ts';
 import { createInfluxWriter, type CreateInfluxWriterOptions } from '../../../collector/storage/writer.ts';
 import { recordingLogger, sleep, tempDir, waitFor } from '../../helpers/influx.ts';

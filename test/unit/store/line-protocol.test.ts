@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toLine } from '../../../collector/storage/line-protocol.ts';
-import { point } from '../../../collector/storage/schema.ts';
+import { toLine } from '../../../store/line-protocol.ts';
+import { point } from '../../../store/schema.ts';
 
 describe('toLine', () => {
   it.each([

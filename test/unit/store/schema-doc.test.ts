@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCHEMA_DOC_END, SCHEMA_DOC_START, schemaMarkdown } from '../../../collector/storage/schema-doc.ts';
-import { measurements } from '../../../collector/storage/schema.ts';
+import { SCHEMA_DOC_END, SCHEMA_DOC_START, schemaMarkdown } from '../../../store/schema-doc.ts';
+import { measurements } from '../../../store/schema.ts';
 
 describe('README.md metrics schema', () => {
   const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');

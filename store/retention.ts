@@ -9,9 +9,9 @@
  * that arrives later (replayed from the spool after the database was down) is never rolled up by
  * them; `backfillRollups` recomputes those intervals explicitly.
  */
-import { parseDuration } from '../../config/duration.ts';
-import type { InfluxSettings } from '../../config/schema.ts';
-import { influxQuery, InfluxQueryError, ident, rows } from './influx-client.ts';
+import { parseDuration } from '../config/duration.ts';
+import type { InfluxSettings } from '../config/schema.ts';
+import { influxQuery, StoreError, ident, rows } from './influx.ts';
 
 import { measurements, retentionPolicies, type MeasurementSpec, type RetentionPolicyName, type RollupAggregate } from './schema.ts';
 
@@ -297,7 +297,7 @@ export async function ensureRetention(options: EnsureRetentionOptions): Promise<
       }
       return { database: settings.database, changes };
     } catch (error) {
-      if (attempt < 3 && error instanceof InfluxQueryError && /already exists/.test(error.message)) continue;
+      if (attempt < 3 && error instanceof StoreError && /already exists/.test(error.message)) continue;
       throw error;
     }
   }

@@ -12,8 +12,8 @@ import {
   rollupSelections,
   type ExistingContinuousQuery,
   type ExistingPolicy,
-} from '../../../../collector/storage/retention.ts';
-import { measurements, retentionPolicies, type MeasurementSpec } from '../../../../collector/storage/schema.ts';
+} from '../../../store/retention.ts';
+import { measurements, retentionPolicies, type MeasurementSpec } from '../../../store/schema.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

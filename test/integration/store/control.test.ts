@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ControlStoreError, createControlStore } from '../../../collector/alerts/control.ts';
+import { createControlStore } from '../../../store/control.ts';
 import { isActive } from '../../../collector/alerts/maintenance.ts';
-import { influxQuery } from '../../../collector/storage/influx-client.ts';
-import { toLine } from '../../../collector/storage/line-protocol.ts';
-import { ensureRetention } from '../../../collector/storage/retention.ts';
-import { point, type Point } from '../../../collector/storage/schema.ts';
+import { influxQuery, StoreError } from '../../../store/influx.ts';
+import { toLine } from '../../../store/line-protocol.ts';
+import { ensureRetention } from '../../../store/retention.ts';
+import { point, type Point } from '../../../store/schema.ts';
 import { selectRows } from '../../helpers/influx.ts';
 import { closedTcpPort } from '../../helpers/ports.ts';
 
@@ -150,11 +150,11 @@ describe('control store without a usable database', () => {
     const port = await closedTcpPort();
     const store = createControlStore({ settings: { url: `http://lw:s3cret-pw@127.0.0.1:${port}`, database: 'x' }, timeoutMs: 2_000 });
     const error = await store.openAlerts().catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ControlStoreError);
-    expect(error).toMatchObject({ name: 'ControlStoreError', reason: 'unreachable', url: `http://127.0.0.1:${port}/` });
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ name: 'StoreError', reason: 'unreachable', url: `http://127.0.0.1:${port}/` });
     expect((error as Error).message).toMatch(new RegExp(`^cannot reach InfluxDB at http://127\\.0\\.0\\.1:${port}/ \\(ECONNREFUSED\\): is it running\\?`));
     expect((error as Error).message).not.toContain('s3cret-pw');
-    await expect(store.acknowledge({ alertId: 'a', by: 'an', atMs: 0 })).rejects.toBeInstanceOf(ControlStoreError);
+    await expect(store.acknowledge({ alertId: 'a', by: 'an', atMs: 0 })).rejects.toBeInstanceOf(StoreError);
   });
 
   it('says the database is missing and how to create it', async () => {

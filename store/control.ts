@@ -8,16 +8,15 @@
  *
  * Writes return tagged results (a refused acknowledgement is data: unknown alert, bad id). A
  * database that cannot be used at all — unreachable, missing, refusing the credentials — throws
- * ControlStoreError, whose message names the URL (never a password) and what to do.
+ * the client's StoreError, whose message names the URL (never a password) and what to do.
  */
 import { randomBytes } from 'node:crypto';
-import { escape } from 'influx';
-import { entitySelectorSchema } from '../../config/alerts.ts';
-import { ID_PATTERN, type InfluxSettings } from '../../config/schema.ts';
-import { localTime } from '../../config/time.ts';
-import { displayUrl, influxHeaders, influxUrl, type StatementResult } from '../storage/influx-client.ts';
-import { toLine } from '../storage/line-protocol.ts';
-import { point, retentionOf, type MeasurementName, type Point } from '../storage/schema.ts';
+import { entitySelectorSchema } from '../config/alerts.ts';
+import { ID_PATTERN, type InfluxSettings } from '../config/schema.ts';
+import { localTime } from '../config/time.ts';
+import { createInfluxHttp, literal } from './influx.ts';
+import { toLine } from './line-protocol.ts';
+import { point, retentionOf, type MeasurementName, type Point } from './schema.ts';
 import {
   latestEntityStates,
   mergeAlerts,
@@ -30,28 +29,13 @@ import {
   type EntityStateRecord,
   type OutageRecord,
 } from './control-rows.ts';
-import type { MaintenanceWindow } from './maintenance.ts';
+import type { MaintenanceWindow } from '../collector/alerts/maintenance.ts';
 
 export { closingEvents, type Acknowledgement, type AlertRecord, type EntityStateRecord, type OutageRecord } from './control-rows.ts';
 
 /** Alert ids as the CLI and the API accept them: letters, digits and `._:/@+-`, up to 200
  * characters, starting with a letter or digit. Nothing else ever reaches a query. */
 export const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/;
-
-export const controlStoreFailures = ['unreachable', 'database-missing', 'auth', 'refused'] as const;
-export type ControlStoreFailure = (typeof controlStoreFailures)[number];
-
-/** InfluxDB cannot be used at all. `url` is the configured URL with any password removed. */
-export class ControlStoreError extends Error {
-  override readonly name = 'ControlStoreError';
-  constructor(
-    readonly reason: ControlStoreFailure,
-    readonly url: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Why a write was not done. */
 export type ControlRefusal = 'invalid' | 'unknown-alert' | 'unknown-window' | 'duplicate-id' | 'already-ended';
@@ -112,7 +96,6 @@ export interface ControlStoreOptions {
   timeoutMs?: number;
 }
 
-const quote = (value: string): string => escape.stringLit(value);
 const from = (measurement: MeasurementName) => `"${retentionOf(measurement)}"."${measurement}"`;
 
 export function createControlStore(options: ControlStoreOptions): ControlStore {
@@ -121,78 +104,12 @@ export function createControlStore(options: ControlStoreOptions): ControlStore {
   const clock = options.clock ?? Date.now;
   const randomSuffix = options.randomSuffix ?? (() => randomBytes(2).toString('hex'));
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const url = displayUrl(settings.url);
 
-  const unusable = (reason: ControlStoreFailure, detail: string): ControlStoreError => {
-    const advice: Record<ControlStoreFailure, string> = {
-      unreachable: `cannot reach InfluxDB at ${url} (${detail}): is it running? Check influx.url in the config; \`npm run services -- start\` runs a local one`,
-      'database-missing': `InfluxDB at ${url} has no database "${settings.database}" with an "events" retention policy (${detail}): start the collector once, which creates them, or check influx.database in the config`,
-      auth: `InfluxDB at ${url} refused the credentials (${detail}): check influx.username and influx.password in the config`,
-      refused: `InfluxDB at ${url} refused the request: ${detail}`,
-    };
-    return new ControlStoreError(reason, url, advice[reason]);
-  };
-
-  // fetch refuses URLs with user:password in them (and would print them in its error): such
-  // credentials become a Basic header, as influx.username/password do.
-  const target = (path: string, params: Record<string, string>): { url: string; headers: Record<string, string> } => {
-    const parsed = new URL(influxUrl(settings, path, params));
-    const inUrl = parsed.username !== '' ? { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) } : undefined;
-    parsed.username = '';
-    parsed.password = '';
-    const headers =
-      settings.username === undefined && inUrl
-        ? { Authorization: `Basic ${Buffer.from(`${inUrl.username}:${inUrl.password}`, 'utf8').toString('base64')}` }
-        : influxHeaders(settings);
-    return { url: parsed.toString(), headers };
-  };
-
-  const send = async (path: string, params: Record<string, string>, body: string, contentType: string): Promise<{ status: number; body: string }> => {
-    const { url: requestUrl, headers } = target(path, params);
-    try {
-      const response = await fetch(requestUrl, {
-        method: 'POST',
-        headers: { ...headers, 'Content-Type': contentType },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      return { status: response.status, body: await response.text() };
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const detail = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message);
-      throw unusable('unreachable', detail);
-    }
-  };
-
-  /** InfluxDB's error text, classified: a missing database or policy is the operator's to fix. */
-  const failure = (status: number, message: string, statement?: string): ControlStoreError => {
-    if (status === 401 || status === 403) return unusable('auth', `HTTP ${status}: ${message}`);
-    if (/database not found|retention policy not found/.test(message)) return unusable('database-missing', message);
-    return unusable('refused', `HTTP ${status}: ${message}${statement === undefined ? '' : ` (in ${statement})`}`);
-  };
-
-  const errorText = (body: string): string => {
-    try {
-      return String((JSON.parse(body) as { error?: unknown }).error ?? body);
-    } catch {
-      return body.slice(0, 200);
-    }
-  };
-
-  const query = async (statement: string): Promise<StatementResult> => {
-    const response = await send('/query', { db: settings.database, epoch: 'ms' }, new URLSearchParams({ q: statement }).toString(), 'application/x-www-form-urlencoded');
-    if (response.status !== 200) throw failure(response.status, errorText(response.body), statement);
-    const result = (JSON.parse(response.body) as { results?: StatementResult[] }).results?.[0];
-    if (!result) throw unusable('refused', `no result for ${statement}`);
-    if (result.error !== undefined) throw failure(200, result.error, statement);
-    return result;
-  };
-
+  const client = createInfluxHttp(settings, { timeoutMs });
+  const query = (statement: string) => client.query(statement, { epoch: 'ms' });
   const write = async (points: readonly Point[]): Promise<void> => {
-    const policy = retentionOf(points[0]!.measurement);
     const lines = points.map((p) => toLine(p)).filter((line): line is string => line !== undefined);
-    const response = await send('/write', { db: settings.database, rp: policy, precision: 'ms' }, lines.join('\n'), 'text/plain; charset=utf-8');
-    if (response.status !== 204) throw failure(response.status, errorText(response.body));
+    await client.write(lines, { policy: retentionOf(points[0]!.measurement) });
   };
 
   const selectRows = async (statement: string) => seriesRows(await query(statement));
@@ -205,7 +122,7 @@ export function createControlStore(options: ControlStoreOptions): ControlStore {
   // Every alert's last event over all time: open alerts may be weeks old, and LIMIT 1 per
   // alert_id keeps the answer one row per alert.
   const alerts = async (alertId?: string): Promise<AlertRecord[]> => {
-    const where = alertId === undefined ? '' : ` WHERE "alert_id" = ${quote(alertId)}`;
+    const where = alertId === undefined ? '' : ` WHERE "alert_id" = ${literal(alertId)}`;
     const [lastEvents, lastFields, acks] = await Promise.all([
       selectRows(`SELECT * FROM ${from('alert')}${where} GROUP BY "alert_id" ORDER BY time DESC LIMIT 1`),
       selectRows(`SELECT last(*) FROM ${from('alert')}${where} GROUP BY "alert_id"`),
@@ -215,7 +132,7 @@ export function createControlStore(options: ControlStoreOptions): ControlStore {
   };
 
   const storedWindows = async (id?: string): Promise<MaintenanceWindow[]> => {
-    const where = id === undefined ? '' : ` WHERE "window" = ${quote(id)}`;
+    const where = id === undefined ? '' : ` WHERE "window" = ${literal(id)}`;
     return toStoredWindows(await selectRows(`SELECT * FROM ${from('maintenance')}${where} GROUP BY "window"`));
   };
 
