@@ -59,6 +59,8 @@ export interface CollectorPhaseResult {
   pointsPerPoll: number;
   warmupPolls: number;
   sampledPeakRssBytes: number;
+  /** What the sampled peak was made of. */
+  memoryAtPeak: NodeJS.MemoryUsage;
   /** VmHWM at the end of the window: the process's peak since it started. */
   peakRssBytes: number;
   writer: { pointsSunk: number; pointsWritten: number; pointsDropped: number; batchesWritten: number; batchesSpooled: number };
@@ -211,6 +213,7 @@ export async function runCollectorPhase(options: CollectorPhaseOptions): Promise
       pointsPerPoll: windowSinkPolls ? windowPoints / windowSinkPolls : 0,
       warmupPolls: atStart.completed,
       sampledPeakRssBytes: sampledPeak,
+      memoryAtPeak: rss.atPeak(),
       peakRssBytes: peakRss,
       writer: {
         pointsSunk,

@@ -65,22 +65,25 @@ export function loadAverage(): number {
 export interface RssSampler {
   /** Highest resident set seen so far, in bytes. */
   peak(): number;
+  /** process.memoryUsage() at that peak: what the resident set was made of (V8 heap, buffers). */
+  atPeak(): NodeJS.MemoryUsage;
   stop(): number;
 }
 
 /** Samples this process's resident set every `periodMs` and keeps the highest value. */
 export function sampleRss(periodMs: number): RssSampler {
-  let peak = process.memoryUsage.rss();
+  let atPeak = process.memoryUsage();
   const timer = setInterval(() => {
-    const rss = process.memoryUsage.rss();
-    if (rss > peak) peak = rss;
+    const usage = process.memoryUsage();
+    if (usage.rss > atPeak.rss) atPeak = usage;
   }, periodMs);
   timer.unref();
   return {
-    peak: () => peak,
+    peak: () => atPeak.rss,
+    atPeak: () => atPeak,
     stop() {
       clearInterval(timer);
-      return peak;
+      return atPeak.rss;
     },
   };
 }

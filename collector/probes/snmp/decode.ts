@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { ifEntry, ifTableColumns, ifXEntry, ifXTableColumns, systemOids, type SystemObject } from './oids.ts';
+import { ifEntry, ifTableColumns, ifXEntry, ifXTableColumns, systemOids, type IfTableColumn, type IfXTableColumn, type SystemObject } from './oids.ts';
 
 // Pure decoding: net-snmp varbinds in, typed values out. Nothing here touches the network, so
 // every rule below is table-tested with hand-made varbinds (test/unit/collector/probes/snmp).
@@ -405,11 +405,13 @@ function groupRows(entry: string, varbinds: readonly RawVarbind[]): Decoded<Map<
   const prefix = `${entry}.`;
   for (const varbind of varbinds) {
     if (!varbind.oid.startsWith(prefix)) return malformed(varbind.oid, `walk of ${entry} returned an OID outside it`);
-    const parts = varbind.oid.slice(prefix.length).split('.');
-    const column = Number(parts[0]);
-    const index = Number(parts[1]);
+    // COLUMN.INDEX, split at the one dot without an array (this runs once per walked varbind).
+    const oid = varbind.oid;
+    const dot = oid.indexOf('.', prefix.length);
+    const column = dot < 0 ? Number.NaN : Number(oid.slice(prefix.length, dot));
+    const index = dot < 0 || oid.indexOf('.', dot + 1) >= 0 ? Number.NaN : Number(oid.slice(dot + 1));
     // ifIndex is a single sub-identifier in 1..2^31−1 (IF-MIB InterfaceIndex).
-    if (parts.length !== 2 || !Number.isInteger(column) || !Number.isInteger(index) || index < 1 || index > MAX_INT32) {
+    if (!Number.isInteger(column) || !Number.isInteger(index) || index < 1 || index > MAX_INT32) {
       return malformed(varbind.oid, `row index is not a single ifIndex`);
     }
     let row = rows.get(index);
@@ -449,6 +451,17 @@ const COUNTER64 = ['counter64'] as const;
 
 const big = (value: number | undefined): bigint | undefined => (value === undefined ? undefined : BigInt(value));
 
+/** The ifTable columns `assembleInterfaces` reads: the probe walks these and no others (about
+ * half the table). ifIndex is walked for the rows it lists, since every row has it. */
+export const ifTableColumnsRead = [
+  'ifIndex', 'ifDescr', 'ifType', 'ifMtu', 'ifSpeed', 'ifAdminStatus', 'ifOperStatus',
+  'ifInOctets', 'ifInUcastPkts', 'ifInDiscards', 'ifInErrors', 'ifOutOctets', 'ifOutUcastPkts', 'ifOutDiscards', 'ifOutErrors',
+] as const satisfies readonly IfTableColumn[];
+/** The ifXTable columns `assembleInterfaces` reads. */
+export const ifXTableColumnsRead = ['ifName', 'ifHCInOctets', 'ifHCInUcastPkts', 'ifHCOutOctets', 'ifHCOutUcastPkts', 'ifHighSpeed', 'ifAlias'] as const satisfies readonly IfXTableColumn[];
+type IfTableColumnRead = (typeof ifTableColumnsRead)[number];
+type IfXTableColumnRead = (typeof ifXTableColumnsRead)[number];
+
 /**
  * Joins walked ifTable and ifXTable varbinds into interfaces ordered by ifIndex. Every index
  * the agent lists in either table, in any column, is an interface: an inventory lists what the
@@ -476,32 +489,31 @@ export function assembleInterfaces(ifTable: readonly RawVarbind[], ifXTable: rea
       failure ??= result;
       return undefined;
     };
-    const t = <K extends ValueKind>(column: number, accepted: readonly K[]) => keep(cell(row, column, ifTableNames, index, accepted));
-    const x = <K extends ValueKind>(column: number, accepted: readonly K[]) => keep(cell(xRow, column, ifXTableNames, index, accepted));
-    const c = ifTableColumns;
-    const cx = ifXTableColumns;
+    // Typed by the lists above: reading a column the probe does not walk fails to compile.
+    const t = <K extends ValueKind>(column: IfTableColumnRead, accepted: readonly K[]) => keep(cell(row, ifTableColumns[column], ifTableNames, index, accepted));
+    const x = <K extends ValueKind>(column: IfXTableColumnRead, accepted: readonly K[]) => keep(cell(xRow, ifXTableColumns[column], ifXTableNames, index, accepted));
 
-    const descr = t(c.ifDescr, TEXT) ?? '';
-    const type = t(c.ifType, INTEGER);
-    const mtu = t(c.ifMtu, INTEGER);
-    const speed = t(c.ifSpeed, UNSIGNED32);
-    const adminStatus = t(c.ifAdminStatus, INTEGER);
-    const operStatus = t(c.ifOperStatus, INTEGER);
-    const inOctets = t(c.ifInOctets, UNSIGNED32);
-    const inUcast = t(c.ifInUcastPkts, UNSIGNED32);
-    const inDiscards = t(c.ifInDiscards, UNSIGNED32);
-    const inErrors = t(c.ifInErrors, UNSIGNED32);
-    const outOctets = t(c.ifOutOctets, UNSIGNED32);
-    const outUcast = t(c.ifOutUcastPkts, UNSIGNED32);
-    const outDiscards = t(c.ifOutDiscards, UNSIGNED32);
-    const outErrors = t(c.ifOutErrors, UNSIGNED32);
-    const name = x(cx.ifName, TEXT);
-    const hcInOctets = x(cx.ifHCInOctets, COUNTER64);
-    const hcInUcast = x(cx.ifHCInUcastPkts, COUNTER64);
-    const hcOutOctets = x(cx.ifHCOutOctets, COUNTER64);
-    const hcOutUcast = x(cx.ifHCOutUcastPkts, COUNTER64);
-    const highSpeed = x(cx.ifHighSpeed, UNSIGNED32);
-    const alias = x(cx.ifAlias, TEXT);
+    const descr = t('ifDescr', TEXT) ?? '';
+    const type = t('ifType', INTEGER);
+    const mtu = t('ifMtu', INTEGER);
+    const speed = t('ifSpeed', UNSIGNED32);
+    const adminStatus = t('ifAdminStatus', INTEGER);
+    const operStatus = t('ifOperStatus', INTEGER);
+    const inOctets = t('ifInOctets', UNSIGNED32);
+    const inUcast = t('ifInUcastPkts', UNSIGNED32);
+    const inDiscards = t('ifInDiscards', UNSIGNED32);
+    const inErrors = t('ifInErrors', UNSIGNED32);
+    const outOctets = t('ifOutOctets', UNSIGNED32);
+    const outUcast = t('ifOutUcastPkts', UNSIGNED32);
+    const outDiscards = t('ifOutDiscards', UNSIGNED32);
+    const outErrors = t('ifOutErrors', UNSIGNED32);
+    const name = x('ifName', TEXT);
+    const hcInOctets = x('ifHCInOctets', COUNTER64);
+    const hcInUcast = x('ifHCInUcastPkts', COUNTER64);
+    const hcOutOctets = x('ifHCOutOctets', COUNTER64);
+    const hcOutUcast = x('ifHCOutUcastPkts', COUNTER64);
+    const highSpeed = x('ifHighSpeed', UNSIGNED32);
+    const alias = x('ifAlias', TEXT);
     if (failure) return failure;
 
     let counters: InterfaceCounters | Uncounted = {};

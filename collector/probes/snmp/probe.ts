@@ -6,13 +6,15 @@ import { decodeEntities, entPhysicalEntry, type PhysicalEntity } from './entity.
 import {
   assembleInterfaces,
   decodeSystem,
+  ifTableColumnsRead,
+  ifXTableColumnsRead,
   systemRequestOids,
   type Malformed,
   type Missing,
   type SnmpInterface,
   type SnmpSystem,
 } from './decode.ts';
-import { ifEntry, ifXEntry, systemOids } from './oids.ts';
+import { ifEntry, ifTableColumns, ifXEntry, ifXTableColumns, systemOids } from './oids.ts';
 import { openSnmpSession, unsupportedCrypto, type SessionFailure, type SnmpSession } from './session.ts';
 
 export type { InterfaceStatus, SnmpInterface, SnmpSystem } from './decode.ts';
@@ -168,8 +170,8 @@ export function createSnmpPoller(target: SnmpTarget, options: SnmpProbeOptions):
       // The two tables are independent walks; running them side by side halves the wall time
       // on high-latency commune links.
       const [ifTable, ifXTable, entTable] = await Promise.all([
-        current.walk(ifEntry, signal),
-        current.walk(ifXEntry, signal),
+        current.walkColumns(ifEntry, ifTableColumnsRead.map((name) => ifTableColumns[name]), signal),
+        current.walkColumns(ifXEntry, ifXTableColumnsRead.map((name) => ifXTableColumns[name]), signal),
         wantEntities ? current.walk(entPhysicalEntry, signal) : undefined,
       ]);
       if (!ifTable.ok) return fail(ifTable);
@@ -223,7 +225,7 @@ export function createSnmpPoller(target: SnmpTarget, options: SnmpProbeOptions):
 }
 
 /**
- * Polls `target` once: the system group, then ifTable and ifXTable. Never throws; every failure
+ * Polls `target` once: the system group, then the ifTable and ifXTable columns it reads. Never throws; every failure
  * is a result whose message names the device. Opens and closes its own session; to keep one
  * open across polls, use `createSnmpPoller`.
  */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { probeSnmp, type SnmpProbeOptions, type SnmpProbeResult, type SnmpTarget } from '../../../collector/probes/snmp/probe.ts';
 import type { SnmpCredentials } from '../../../config/schema.ts';
 import { Secret } from '../../../config/secret.ts';
-import { ber, response, startFakeAgent, systemAnswer, tlv, type Answer, type FakeAgent, type Request } from './fake-agent.ts';
+import { ber, response, startFakeAgent, systemAnswer, tableAnswer, tlv, type Answer, type FakeAgent, type Request } from './fake-agent.ts';
 import { closedUdpPort } from '../../helpers/ports.ts';
 
 // Answers no real agent gives, from a raw UDP responder on loopback, and silence from a closed
@@ -127,16 +127,14 @@ describe('answers that parse but do not fit', () => {
 
   it('an OCTET STRING in ifInOctets → malformed naming ifInOctets.1', async () => {
     agent = await startFakeAgent(
-      agentWith((request) => {
-        if (request.oids[0] !== IF_ENTRY) return response(request, [[request.oids[0]!, ber.endOfMibView()]]);
-        return response(request, [
+      agentWith((request) =>
+        tableAnswer(request, [
           [`${IF_ENTRY}.2.1`, ber.octets('eth0')],
           [`${IF_ENTRY}.3.1`, ber.integer(6)],
           [`${IF_ENTRY}.10.1`, ber.octets('1234')],
           [`${IF_ENTRY}.16.1`, ber.counter32(99)],
-          ['1.3.6.1.2.1.2.3.0', ber.integer(0)],
-        ]);
-      }),
+        ]),
+      ),
     );
     const result = await probeSnmp(target(agent.port), options);
     expect(result).toMatchObject({
@@ -155,7 +153,9 @@ describe('answers that parse but do not fit', () => {
       reason: 'malformed',
       message: expect.stringMatching(/answered 1\.3\.6\.1\.2\.1\.(2\.2|31\.1\.1)\.1\.2\.1 after .*OIDs must increase/),
     });
-    expect(agent.received.length).toBeLessThan(10);
+    // A repeated answer can advance a column once and end or fail it the next time: at most two
+    // requests per column walked (15 of ifTable, 7 of ifXTable), plus the system group.
+    expect(agent.received.length).toBeLessThanOrEqual(1 + 2 * (15 + 7));
   });
 
   it('an error-status answer → refused, status named', async () => {

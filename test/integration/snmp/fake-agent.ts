@@ -1,4 +1,5 @@
 import dgram from 'node:dgram';
+import { compareOids } from '../../../collector/probes/snmp/decode.ts';
 
 // A scriptable UDP responder on loopback for the answers a real snmpd never gives: garbage,
 // truncated PDUs, wrong types, error statuses, loops. It speaks just enough BER (X.690) to read a
@@ -146,6 +147,28 @@ export function response(request: Request, varbinds: [string, Buffer][], status:
     ]),
   );
   return ber.sequence(ber.integer(request.version), ber.octets(request.community), pdu);
+}
+
+/**
+ * A GETNEXT or GETBULK answered from a table of cells as an agent would: for each requested OID
+ * the next cell after it (GETBULK: max-repetitions rounds of that, row by row), endOfMibView past
+ * the last. Only the cells' values are fake; positions follow RFC 3416 §4.2.3. `maxVarbinds`
+ * trims the answer as an agent with a small maximum message size does.
+ */
+export function tableAnswer(request: Request, cells: readonly [string, Buffer][], limits: { maxVarbinds?: number } = {}): Buffer {
+  const sorted = [...cells].sort(([a], [b]) => compareOids(a, b));
+  const next = (after: string) => sorted.find(([oid]) => compareOids(oid, after) > 0);
+  const cursors = [...request.oids];
+  const rounds = request.pduType === 0xa5 ? Math.max(1, request.maxRepetitions) : 1;
+  const varbinds: [string, Buffer][] = [];
+  for (let round = 0; round < rounds; round++) {
+    cursors.forEach((cursor, i) => {
+      const found = next(cursor);
+      if (found) cursors[i] = found[0];
+      varbinds.push(found ?? [cursor, ber.endOfMibView()]);
+    });
+  }
+  return response(request, varbinds.slice(0, limits.maxVarbinds ?? varbinds.length));
 }
 
 /** What the fake agent sends back: bytes, nothing (undefined), or bytes after a delay. */
