@@ -38,10 +38,9 @@ export interface ObservationSink {
   observe(observation: Observation): void;
 }
 
-/** The last facts recorded for each device, so a change across a restart is still noticed. */
-export interface FactsHistory {
-  lastFacts(deviceIds: readonly string[]): Promise<Map<string, DeviceFacts>>;
-}
+import type { FactsHistory } from '../store/facts-history.ts';
+
+export type { FactsHistory };
 
 export interface CollectorOptions {
   config: Config;

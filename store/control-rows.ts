@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { clockTimeSchema, entitySelectorSchema, weekdays } from '../config/alerts.ts';
 import type { StatementResult } from './influx.ts';
-import type { MaintenanceWindow } from '../collector/alerts/maintenance.ts';
-import { entityKinds, entityStates, type EntityKind, type EntityState } from '../collector/alerts/model.ts';
+import type { MaintenanceWindow } from '../model/maintenance.ts';
+import { entityKinds, entityStates, type EntityKind, type EntityState } from '../model/alerts.ts';
 
 // Rows of the events retention policy → the control store's records. Pure: InfluxDB answers in
 // loose columns (null where a point lacks a field, tags in `tags` or in columns depending on the

@@ -29,7 +29,7 @@ import {
   type EntityStateRecord,
   type OutageRecord,
 } from './control-rows.ts';
-import type { MaintenanceWindow } from '../collector/alerts/maintenance.ts';
+import type { MaintenanceWindow } from '../model/maintenance.ts';
 
 export { closingEvents, type Acknowledgement, type AlertRecord, type EntityStateRecord, type OutageRecord } from './control-rows.ts';
 

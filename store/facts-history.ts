@@ -1,8 +1,12 @@
 import type { InfluxSettings } from '../config/schema.ts';
-import type { FactsHistory } from '../collector/collector.ts';
-import type { DeviceFacts } from '../collector/facts.ts';
+import type { DeviceFacts } from '../model/facts.ts';
 import { createInfluxHttp, rows } from './influx.ts';
 import { measurements } from './schema.ts';
+
+/** The last facts recorded for each device, so a change across a restart is still noticed. */
+export interface FactsHistory {
+  lastFacts(deviceIds: readonly string[]): Promise<Map<string, DeviceFacts>>;
+}
 
 const factFields = Object.keys(measurements.device_facts.fields) as (keyof DeviceFacts)[];
 

@@ -1,6 +1,6 @@
 import type { ControlStore } from '../../store/control.ts';
 import type { AlertControl, RestoredAlert } from './engine.ts';
-import { alertKinds, type AlertKind } from './model.ts';
+import { alertKinds, type AlertKind } from '../../model/alerts.ts';
 import { severities, type Severity } from '../../config/alerts.ts';
 
 /** The engine's view of the control store in InfluxDB: what it reads at start and every few

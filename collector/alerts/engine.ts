@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import { point, type Point } from '../../store/schema.ts';
 import { inShard, type Shard } from '../targets.ts';
 import { activeFor, fromSettings, isActive, type MaintenanceWindow } from './maintenance.ts';
-import type { AlertKind, EntityKind, EntityState, Measured, Notification, NotificationEvent, Notifier } from './model.ts';
+import type { AlertKind, EntityKind, EntityState, Measured, Notification, NotificationEvent, Notifier } from '../../model/alerts.ts';
 import { deviceInfo, linkInfo, settingsFor, siteInfo, subjectOf } from './settings.ts';
 import { restoredTracker, type FailureCause } from './state.ts';
 import { conditionKind, conditionUnit, createSubjects, type ConditionRule, type Tracked, type TrapEvent } from './subjects.ts';

@@ -1,36 +1,15 @@
 import { weekdays, type EntitySelector, type MaintenanceWindowSettings, type Weekday } from '../../config/alerts.ts';
 import { localTime, minutesOfClock, parseLocalDateTime } from '../../config/time.ts';
+import type { MaintenanceWindow, RecurringSchedule } from '../../model/maintenance.ts';
 import { selects, type Subject } from './settings.ts';
+
+export type { MaintenanceWindow, RecurringSchedule } from '../../model/maintenance.ts';
 
 // Maintenance windows as the alert engine, the CLI and (later) the API evaluate them. Pure: the
 // config's windows and the stored ones (store/control.ts) both become
 // `MaintenanceWindow`, and every question about them is answered here from an instant and a zone.
 
-/** `days` absent: every day. `from`/`to` are `HH:MM` in the alerts time zone; `to` ≤ `from`
- * means the range runs past midnight and belongs to the day it started. */
-export interface RecurringSchedule {
-  days?: readonly Weekday[];
-  from: string;
-  to: string;
-}
 
-export interface MaintenanceWindow {
-  id: string;
-  /** `config`: alerts.maintenance in the config file; `store`: added at run time (CLI, API). */
-  source: 'config' | 'store';
-  match: EntitySelector;
-  /** One-off: [startMs, endMs). Absent for recurring windows. */
-  startMs?: number;
-  endMs?: number;
-  every?: RecurringSchedule;
-  comment?: string;
-  /** Who added it (stored windows). */
-  by?: string;
-  /** Ended early (or cancelled before it began): nothing is covered from this instant on. */
-  endedMs?: number;
-  /** When it was added (stored windows). */
-  createdMs?: number;
-}
 
 /** What a window may cover: a site, or a link or device of `site`; `groups` are the site's. */
 export type CoverageSubject = Subject;

@@ -1,6 +1,6 @@
 import type { AlertSettings, EntitySelector, RuleSettings } from '../../config/alerts.ts';
 import type { Device, Link, Site } from '../../config/schema.ts';
-import type { DeviceInfo, EntityKind, LinkInfo, SiteInfo } from './model.ts';
+import type { DeviceInfo, EntityKind, LinkInfo, SiteInfo } from '../../model/alerts.ts';
 import type { TrackerSettings } from './state.ts';
 
 // The alert settings that apply to one subject: the defaults, then every override that matches

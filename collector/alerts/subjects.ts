@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import { watchedInterfaces } from '../points.ts';
 import type { IcmpResult } from '../probes/icmp/probe.ts';
 import { point, type Point } from '../../store/schema.ts';
-import type { AlertKind, EntityState } from './model.ts';
+import type { AlertKind, EntityState } from '../../model/alerts.ts';
 import { addLost, coveredMs, echoesForDown, echoSlots, extendRun, lossFraction, noRun, pollsForAgentSilent, pushSample, type LossSample, type LostRun } from './evidence.ts';
 import { settingsFor, subjectOf, type SubjectSettings } from './settings.ts';
 import { failing, initialCondition, initialTracker, step, stepCondition, stepLossWindow, type ConditionState, type FailureCause, type Round, type TrackerEvent, type TrackerState } from './state.ts';

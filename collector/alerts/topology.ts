@@ -1,6 +1,6 @@
 import { linksBehind, sitesBehind } from '../../config/dependencies.ts';
 import type { Config, Device, Link, Site } from '../../config/schema.ts';
-import type { EntityKind, EntityState } from './model.ts';
+import type { EntityKind, EntityState } from '../../model/alerts.ts';
 
 // From each subject's own health to what it means: a link failing behind a failed upstream is
 // `unreachable`, not `down`; a site whose links and devices all fail is dark. Pure: the engine

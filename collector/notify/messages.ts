@@ -1,7 +1,7 @@
 import type { Language, Severity } from '../../config/alerts.ts';
 import type { LinkKind } from '../../config/schema.ts';
 import { formatLocal } from '../../config/time.ts';
-import type { AlertKind, LinkInfo, Measured, Notification, NotificationEvent, SiteInfo } from '../alerts/model.ts';
+import type { AlertKind, LinkInfo, Measured, Notification, NotificationEvent, SiteInfo } from '../../model/alerts.ts';
 
 // What a message says, in Vietnamese first and English second. The text is plain (Zalo and
 // Telegram show it as it is; e-mail gets an HTML copy of the same lines) and front-loads what

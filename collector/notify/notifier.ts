@@ -1,5 +1,5 @@
 import type { AlertSettings, ChannelKind, Language, RouteSettings } from '../../config/alerts.ts';
-import type { Notification, Notifier } from '../alerts/model.ts';
+import type { Notification, Notifier } from '../../model/alerts.ts';
 import type { Clock } from '../clock.ts';
 import type { PointSink } from '../collector.ts';
 import type { Logger } from '../logger.ts';

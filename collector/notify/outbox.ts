@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Language } from '../../config/alerts.ts';
-import type { Notification } from '../alerts/model.ts';
+import type { Notification } from '../../model/alerts.ts';
 import type { Logger } from '../logger.ts';
 
 // The durable outbox: one small JSON file per delivery (notification × route × channel), written

@@ -1,6 +1,6 @@
 import type { RouteSettings } from '../../config/alerts.ts';
 import { inDailyRange, localTime, minutesOfClock } from '../../config/time.ts';
-import type { Notification } from '../alerts/model.ts';
+import type { Notification } from '../../model/alerts.ts';
 
 // Pure decisions about where and when a message goes: route matching, quiet hours, backoff,
 // repeats and escalation. The notifier does the I/O around them.

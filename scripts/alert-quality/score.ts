@@ -1,4 +1,4 @@
-import type { AlertKind } from '../../collector/alerts/model.ts';
+import type { AlertKind } from '../../model/alerts.ts';
 import { linksBehind, sitesBehind } from '../../config/dependencies.ts';
 import type { TruthRecord } from '../../simulator/faults.ts';
 import type { HarnessNetwork } from './network.ts';

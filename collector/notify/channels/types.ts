@@ -1,6 +1,6 @@
 import type { ChannelKind, ChannelSettingsOf, Language } from '../../../config/alerts.ts';
 import type { Secret } from '../../../config/secret.ts';
-import type { Notification } from '../../alerts/model.ts';
+import type { Notification } from '../../../model/alerts.ts';
 import type { RenderedMessage } from '../messages.ts';
 
 /** Why a channel did not take a message. `rate-limited` and server errors are worth retrying;

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Notification } from '../../alerts/model.ts';
+import type { Notification } from '../../../model/alerts.ts';
 import { excerpt, post } from './http.ts';
 import { Secret } from '../../../config/secret.ts';
 import { failure, redactSecrets, type ChannelFactory, type OutgoingMessage } from './types.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Notification } from '../../../collector/alerts/model.ts';
+import type { Notification } from '../../../model/alerts.ts';
 import { createNotifier, type LinkwatchNotifier, type NotifierOptions } from '../../../collector/notify/notifier.ts';
 import { alertSettings, sample } from '../../unit/notify/fixtures.ts';
 import { collectingLogger, collectingSink, startHttpReceiver, type HttpReceiver } from './receivers.ts';

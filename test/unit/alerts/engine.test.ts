@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanCutNoticeMs } from '../../../collector/alerts/deadline.ts';
 import { createAlertEngine, type AlertControl, type RestoredState } from '../../../collector/alerts/engine.ts';
-import type { Notification, Notifier } from '../../../collector/alerts/model.ts';
+import type { Notification, Notifier } from '../../../model/alerts.ts';
 import type { Point as AnyPoint } from '../../../store/schema.ts';
 
 type Point = AnyPoint & { tags: Record<string, string | undefined>; fields: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import { alertsSchema, type AlertSettings } from '../../../config/alerts.ts';
-import { alertKinds, type AlertKind, type Notification, type NotificationEvent, type SiteInfo, type LinkInfo } from '../../../collector/alerts/model.ts';
+import { alertKinds, type AlertKind, type Notification, type NotificationEvent, type SiteInfo, type LinkInfo } from '../../../model/alerts.ts';
 
 // Sample notifications for the notify tests: a commune on a TSLCD line from VNPT.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertKinds, notificationEvents } from '../../../collector/alerts/model.ts';
+import { alertKinds, notificationEvents } from '../../../model/alerts.ts';
 import { formatDuration, renderMessage, translations } from '../../../collector/notify/messages.ts';
 import { languages } from '../../../config/alerts.ts';
 import { link, sample, site, STARTED_MS } from './fixtures.ts';

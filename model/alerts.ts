@@ -1,5 +1,5 @@
-import type { LinkKind, DeviceRole, SiteKind } from '../../config/schema.ts';
-import type { Severity } from '../../config/alerts.ts';
+import type { LinkKind, DeviceRole, SiteKind } from '../config/schema.ts';
+import type { Severity } from '../config/alerts.ts';
 
 // The words the alert engine, the notifier, the CLI and (later) the API share. One source of
 // truth for the kinds: registries elsewhere are typed `{[K in AlertKind]: …}`.
