@@ -1,12 +1,8 @@
 import { pino } from 'pino';
 
-/** What linkwatch code needs of a logger: pino's call shape, so pino fits and tests can collect. */
-export interface Logger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
+import type { Logger } from '../model/logger.ts';
+
+export type { Logger } from '../model/logger.ts';
 
 /** JSON lines on stderr (pino: structured, fast, and redaction by path as a second guard).
  * Secrets print as <secret> by themselves; the redaction list catches raw strings. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertsSchema, type AlertSettings } from './alerts.ts';
+import { apiSchema, type ApiSettings } from './api.ts';
 import { durationSchema, hostSchema, idSchema, nameSchema, portSchema, secretSchema, textSchema } from './fields.ts';
 import type { Secret } from './secret.ts';
 
@@ -280,6 +281,7 @@ export const configSchema = z.strictObject({
   devices: z.array(deviceSchema).default([]),
   links: z.array(linkSchema).default([]),
   alerts: alertsSchema.default(() => alertsSchema.parse({})),
+  api: apiSchema.default(() => apiSchema.parse({})),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -291,6 +293,7 @@ export type InterfaceSelector = z.output<typeof interfaceSelectorSchema>;
 export type CollectorSettings = ParsedConfig['collector'];
 export type InfluxSettings = ParsedConfig['influx'];
 export type { AlertSettings } from './alerts.ts';
+export type { ApiSettings } from './api.ts';
 
 /** A device after load: its credential profile resolved, its settings merged with the defaults. */
 export type Device = Omit<ParsedConfig['devices'][number], 'snmp'> & {
@@ -313,4 +316,5 @@ export interface Config {
   readonly devices: readonly Device[];
   readonly links: readonly Link[];
   readonly alerts: AlertSettings;
+  readonly api: ApiSettings;
 }

@@ -30,3 +30,28 @@ export function createInfluxFactsHistory(settings: InfluxSettings): FactsHistory
     },
   };
 }
+
+/** A device's facts as last recorded, and when. */
+export interface RecordedFacts {
+  device: string;
+  site?: string;
+  facts: DeviceFacts;
+  atMs: number;
+}
+
+/** Each device's newest device_facts point (one row per device: the last point, not the last
+ * value of each field, so a field the device stopped reporting reads as absent). */
+export async function latestRecordedFacts(settings: InfluxSettings, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Map<string, RecordedFacts>> {
+  const client = createInfluxHttp(settings, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const result = await client.query(`SELECT * FROM "events"."device_facts" GROUP BY "device" ORDER BY time DESC LIMIT 1`, { epoch: 'ms', ...(options.signal ? { signal: options.signal } : {}) });
+  const found = new Map<string, RecordedFacts>();
+  for (const [index, series] of (result.series ?? []).entries()) {
+    const device = series.tags?.device;
+    const row = rows(result, index)[0];
+    if (!device || !row || typeof row.time !== 'number') continue;
+    const entry = Object.fromEntries(factFields.map((field) => [field, row[field] ?? (field === 'interface_count' ? 0 : '')]));
+    const site = typeof row.site === 'string' && row.site !== '' ? row.site : undefined;
+    found.set(device, { device, ...(site ? { site } : {}), facts: entry as unknown as DeviceFacts, atMs: row.time });
+  }
+  return found;
+}
