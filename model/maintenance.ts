@@ -1,4 +1,5 @@
-import type { EntitySelector, Weekday } from '../config/alerts.ts';
+import type { EntitySelector, MaintenanceWindowSettings, Weekday } from '../config/alerts.ts';
+import { parseLocalDateTime } from '../config/time.ts';
 
 // A maintenance window as every side sees it: the engine evaluates it
 // (collector/alerts/maintenance.ts), the store keeps it (store/control.ts), the CLI and the API
@@ -28,4 +29,25 @@ export interface MaintenanceWindow {
   endedMs?: number;
   /** When it was added (stored windows). */
   createdMs?: number;
+}
+
+/**
+ * The config's windows in the shared shape. Start and end are read in `timeZone` unless they
+ * carry an offset; the loader has already rejected unreadable ones, so an unreadable one here
+ * is left without a start and is never active.
+ */
+export function fromSettings(windows: readonly MaintenanceWindowSettings[], timeZone: string): MaintenanceWindow[] {
+  return windows.map((window) => {
+    const startMs = window.start === undefined ? undefined : parseLocalDateTime(window.start, timeZone);
+    const endMs = window.end === undefined ? undefined : parseLocalDateTime(window.end, timeZone);
+    return {
+      id: window.id,
+      source: 'config' as const,
+      match: window.match,
+      ...(startMs !== undefined ? { startMs } : {}),
+      ...(endMs !== undefined ? { endMs } : {}),
+      ...(window.every ? { every: window.every } : {}),
+      ...(window.comment !== undefined ? { comment: window.comment } : {}),
+    };
+  });
 }

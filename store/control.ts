@@ -76,10 +76,17 @@ export interface ControlStore {
   openAlerts(): Promise<AlertRecord[]>;
   /** Open alerts and those with an event at or after `sinceMs`, newest event first. */
   recentAlerts(options: { sinceMs: number; limit?: number }): Promise<AlertRecord[]>;
+  /** Alerts with an event in [fromMs, toMs), newest event first, at most `limit`: the state
+   * each was in at `toMs` as far as the events in the range (and the 90 days before, for the
+   * fields a closing event does not repeat) tell. Bounded by time, unlike `recentAlerts`. */
+  alertHistory(options: { fromMs: number; toMs: number; limit: number }): Promise<{ alerts: AlertRecord[]; truncated: boolean }>;
   /** One alert by id, or undefined when it never had an event. */
   alert(alertId: string): Promise<AlertRecord | undefined>;
-  /** The last recorded state of every link, device and site. */
-  lastEntityStates(): Promise<EntityStateRecord[]>;
+  /** The last recorded state of every link, device and site; with `sinceMs`, only of those
+   * whose state was recorded at or after it (for incremental refreshes). */
+  lastEntityStates(options?: { sinceMs?: number }): Promise<EntityStateRecord[]>;
+  /** Every state change recorded in [fromMs, toMs), oldest first, at most `limit`. */
+  stateChanges(options: { fromMs: number; toMs: number; limit: number }): Promise<EntityStateRecord[]>;
   /** Outages whose point still says open=1. */
   openOutages(): Promise<OutageRecord[]>;
 }
@@ -95,6 +102,10 @@ export interface ControlStoreOptions {
   /** Per request. Default 10 000 ms. */
   timeoutMs?: number;
 }
+
+/** How far before a history range the fields of its alerts are looked for: a `resolved` event
+ * does not repeat the entity or the start its `firing` event wrote. */
+const FIELD_LOOKBACK_MS = 90 * 86_400_000;
 
 const from = (measurement: MeasurementName) => `"${retentionOf(measurement)}"."${measurement}"`;
 
@@ -237,13 +248,32 @@ export function createControlStore(options: ControlStoreOptions): ControlStore {
       return limit === undefined ? found : found.slice(0, limit);
     },
 
+    async alertHistory({ fromMs, toMs, limit }) {
+      const range = (lowMs: number) => ` WHERE time >= ${Math.floor(lowMs)}ms AND time < ${Math.floor(toMs)}ms`;
+      const [lastEvents, lastFields, acks] = await Promise.all([
+        selectRows(`SELECT * FROM ${from('alert')}${range(fromMs)} GROUP BY "alert_id" ORDER BY time DESC LIMIT 1`),
+        selectRows(`SELECT last(*) FROM ${from('alert')}${range(fromMs - FIELD_LOOKBACK_MS)} GROUP BY "alert_id"`),
+        latestAcks(range(fromMs - FIELD_LOOKBACK_MS)),
+      ]);
+      const found = mergeAlerts(lastEvents, lastFields, acks);
+      return { alerts: found.slice(0, limit), truncated: found.length > limit };
+    },
+
     async alert(alertId) {
       if (!ALERT_ID_PATTERN.test(alertId)) return undefined;
       return (await alerts(alertId))[0];
     },
 
-    lastEntityStates: async () =>
-      latestEntityStates(await selectRows(`SELECT * FROM ${from('entity_state')} GROUP BY "entity_kind", "entity" ORDER BY time DESC LIMIT 1`)),
+    lastEntityStates: async ({ sinceMs } = {}) =>
+      latestEntityStates(
+        await selectRows(`SELECT * FROM ${from('entity_state')}${sinceMs === undefined ? '' : ` WHERE time >= ${Math.floor(sinceMs)}ms`} GROUP BY "entity_kind", "entity" ORDER BY time DESC LIMIT 1`),
+      ),
+
+    async stateChanges({ fromMs, toMs, limit }) {
+      const found = await selectRows(`SELECT * FROM ${from('entity_state')} WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.floor(toMs)}ms ORDER BY time ASC LIMIT ${Math.max(1, Math.floor(limit))}`);
+      // One row per point: latestEntityStates keeps the newest per entity, so decode each alone.
+      return found.flatMap((row) => latestEntityStates([row]));
+    },
 
     openOutages: async () =>
       (await selectRows(`SELECT * FROM ${from('outage')} WHERE "open" = 1 GROUP BY *`))

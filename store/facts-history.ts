@@ -1,6 +1,6 @@
 import type { InfluxSettings } from '../config/schema.ts';
 import type { DeviceFacts } from '../model/facts.ts';
-import { createInfluxHttp, rows } from './influx.ts';
+import { createInfluxHttp, rows, type InfluxHttp } from './influx.ts';
 import { measurements } from './schema.ts';
 
 /** The last facts recorded for each device, so a change across a restart is still noticed. */
@@ -41,8 +41,7 @@ export interface RecordedFacts {
 
 /** Each device's newest device_facts point (one row per device: the last point, not the last
  * value of each field, so a field the device stopped reporting reads as absent). */
-export async function latestRecordedFacts(settings: InfluxSettings, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Map<string, RecordedFacts>> {
-  const client = createInfluxHttp(settings, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+export async function latestRecordedFacts(client: InfluxHttp, options: { signal?: AbortSignal } = {}): Promise<Map<string, RecordedFacts>> {
   const result = await client.query(`SELECT * FROM "events"."device_facts" GROUP BY "device" ORDER BY time DESC LIMIT 1`, { epoch: 'ms', ...(options.signal ? { signal: options.signal } : {}) });
   const found = new Map<string, RecordedFacts>();
   for (const [index, series] of (result.series ?? []).entries()) {

@@ -3,7 +3,7 @@ import { localTime, minutesOfClock, parseLocalDateTime } from '../../config/time
 import type { MaintenanceWindow, RecurringSchedule } from '../../model/maintenance.ts';
 import { selects, type Subject } from './settings.ts';
 
-export type { MaintenanceWindow, RecurringSchedule } from '../../model/maintenance.ts';
+export { fromSettings, type MaintenanceWindow, type RecurringSchedule } from '../../model/maintenance.ts';
 
 // Maintenance windows as the alert engine, the CLI and (later) the API evaluate them. Pure: the
 // config's windows and the stored ones (store/control.ts) both become
@@ -19,26 +19,6 @@ export type Boundary = { kind: 'start' | 'end'; atMs: number };
 const MINUTES_PER_DAY = 1440;
 const DAY_MS = 86_400_000;
 
-/**
- * The config's windows in the shared shape. Start and end are read in `timeZone` unless they
- * carry an offset; the loader has already rejected unreadable ones, so an unreadable one here
- * is left without a start and is never active.
- */
-export function fromSettings(windows: readonly MaintenanceWindowSettings[], timeZone: string): MaintenanceWindow[] {
-  return windows.map((window) => {
-    const startMs = window.start === undefined ? undefined : parseLocalDateTime(window.start, timeZone);
-    const endMs = window.end === undefined ? undefined : parseLocalDateTime(window.end, timeZone);
-    return {
-      id: window.id,
-      source: 'config' as const,
-      match: window.match,
-      ...(startMs !== undefined ? { startMs } : {}),
-      ...(endMs !== undefined ? { endMs } : {}),
-      ...(window.every ? { every: window.every } : {}),
-      ...(window.comment !== undefined ? { comment: window.comment } : {}),
-    };
-  });
-}
 
 const previousWeekday = (day: Weekday): Weekday => weekdays[(weekdays.indexOf(day) + 6) % 7]!;
 const onDay = (every: RecurringSchedule, day: Weekday) => every.days === undefined || every.days.length === 0 || every.days.includes(day);

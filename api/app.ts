@@ -1,0 +1,51 @@
+import express, { type Express } from 'express';
+import type { Principal } from './auth/principal.ts';
+import type { ApiDeps } from './deps.ts';
+import { ApiError, errorHandler } from './errors.ts';
+import type { LiveStatus } from './live.ts';
+import { mount, type Route } from './route.ts';
+import { inventoryRoutes } from './routes/inventory.ts';
+import { statusRoutes } from './routes/status.ts';
+
+export interface AppOptions extends ApiDeps {
+  live: LiveStatus;
+  /** Who sends a request. Until users and tokens land, only anonymous read (api.anonymousRead). */
+  identify?: (request: express.Request) => Promise<Principal | undefined>;
+  recordAudit?: Parameters<typeof mount>[2]['recordAudit'];
+}
+
+/** Every route the API serves, in one list: the router and (later) the OpenAPI document. */
+export function apiRoutes(options: AppOptions): Route[] {
+  return [...statusRoutes(options), ...inventoryRoutes(options)];
+}
+
+const anonymousViewer = (enabled: boolean) => async (): Promise<Principal | undefined> => (enabled ? { name: 'anonymous', role: 'viewer', via: 'anonymous' } : undefined);
+
+export function createApp(options: AppOptions): Express {
+  const { logger, config } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.api.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '64kb' }));
+
+  const routes = apiRoutes(options);
+  const identify = options.identify ?? anonymousViewer(config.api.anonymousRead);
+  const recordAudit = options.recordAudit ?? (async () => {});
+  const absolute = express.Router();
+  const versioned = express.Router();
+  mount(absolute, routes.filter((r) => r.absolute), { identify, recordAudit });
+  mount(versioned, routes.filter((r) => !r.absolute), { identify, recordAudit });
+  app.use(absolute);
+  app.use('/api/v1', versioned);
+
+  // A known path asked with another method is 405 with Allow; anything else is 404, as JSON.
+  const patterns = routes.map((r) => ({ method: r.method.toUpperCase(), regex: new RegExp(`^${r.absolute ? '' : '/api/v1'}${r.path.replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`) }));
+  app.use((request, _response, next) => {
+    const allowed = patterns.filter((p) => p.regex.test(request.path)).map((p) => p.method);
+    if (allowed.length > 0) return next(new ApiError('method-not-allowed', `${request.method} is not allowed here; use ${allowed.join(', ')}`, { Allow: allowed.join(', ') }));
+    next(new ApiError('not-found', `no route ${request.method} ${request.path.slice(0, 200)}`));
+  });
+  app.use(errorHandler(logger));
+  return app;
+}

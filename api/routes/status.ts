@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import type { ApiDeps } from '../deps.ts';
+import type { LiveStatus } from '../live.ts';
+import { route, type Route } from '../route.ts';
+
+export function statusRoutes(deps: ApiDeps & { live: LiveStatus }): Route[] {
+  const { live, influx } = deps;
+  return [
+    route({
+      id: 'health',
+      method: 'get',
+      path: '/healthz',
+      absolute: true,
+      access: 'public',
+      tag: 'operations',
+      summary: 'Whether the API runs and can reach InfluxDB',
+      query: z.strictObject({}),
+      returns: '{ok, store: {ok, url}, status: {refreshedMs, ok, message?}}',
+      handle: async ({ response }) => {
+        const storeOk = await influx.ping({ timeoutMs: 2_000 });
+        const refresh = live.lastRefresh();
+        if (!storeOk) response.status(503);
+        return { ok: storeOk, store: { ok: storeOk, url: influx.url }, status: refresh ?? { ok: false, message: 'not refreshed yet' } };
+      },
+    }),
+    route({
+      id: 'getStatus',
+      method: 'get',
+      path: '/status',
+      access: 'viewer',
+      tag: 'status',
+      summary: 'The state of every site, device and link, with current traffic, RTT and loss',
+      query: z.strictObject({}),
+      produces: 'stream',
+      returns: 'StatusReport (generatedMs, counts, sites, devices, links); items are stale when their data is older than two intervals',
+      handle: ({ request, response }) => {
+        const snapshot = live.snapshot();
+        response.set('ETag', snapshot.etag).set('Cache-Control', 'no-cache');
+        if (request.headers['if-none-match'] === snapshot.etag) {
+          response.status(304).end();
+          return;
+        }
+        response.type('application/json').send(snapshot.body);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,152 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../api/app.ts';
+import { createLiveStatus } from '../../../api/live.ts';
+import { parseConfig } from '../../../config/load.ts';
+import type { Config } from '../../../config/schema.ts';
+import type { Logger } from '../../../model/logger.ts';
+import { createControlStore } from '../../../store/control.ts';
+import { createInfluxHttp } from '../../../store/influx.ts';
+
+// The API in process over a store that cannot be reached (port 1 on loopback): routing,
+// validation, roles and redaction need no database, and the inventory must still answer.
+
+const yaml = (anonymousRead: boolean) => `
+influx: {url: "http://linkwatch:db-pass-123@127.0.0.1:1", database: lw}
+api: {anonymousRead: ${anonymousRead}}
+sites:
+  - {id: dc, name: Trung tâm huyện, kind: district-centre}
+  - {id: nam-xe, name: Xã Nậm Xé, kind: commune, parent: dc}
+devices:
+  - {id: nam-xe-router, site: nam-xe, role: router, address: 10.0.0.1, snmp: {credentials: {version: 2c, community: s3cret-community}}}
+links:
+  - {id: nam-xe-internet, site: nam-xe, kind: internet, device: nam-xe-router, interface: WAN1, targets: [10.0.0.254]}
+`;
+
+function load(anonymousRead: boolean): Config {
+  const result = parseConfig(yaml(anonymousRead), { env: {} });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  return result.config;
+}
+
+const logLines: string[] = [];
+const logger: Logger = Object.fromEntries(
+  (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (fields: unknown, message?: string) => logLines.push(`${level} ${JSON.stringify(fields)} ${message ?? ''}`)]),
+) as unknown as Logger;
+
+async function serve(anonymousRead: boolean) {
+  const config = load(anonymousRead);
+  const influx = createInfluxHttp(config.influx, { timeoutMs: 500 });
+  const control = createControlStore({ settings: config.influx, timeoutMs: 500 });
+  const clock = () => Date.UTC(2026, 11, 5, 3);
+  const live = createLiveStatus({ config, influx, control, logger, clock, refreshMs: 60_000 });
+  const app = createApp({ config, influx, control, logger, clock, live });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, base, live };
+}
+
+let open: Awaited<ReturnType<typeof serve>>;
+let closed: Awaited<ReturnType<typeof serve>>;
+const bodies: string[] = [];
+const get = async (base: string, path: string, init?: RequestInit) => {
+  const response = await fetch(base + path, init);
+  const text = await response.text();
+  bodies.push(text);
+  return { status: response.status, text, json: () => JSON.parse(text), headers: response.headers };
+};
+
+beforeAll(async () => {
+  open = await serve(true);
+  closed = await serve(false);
+});
+afterAll(async () => {
+  for (const s of [open, closed]) await new Promise((resolve) => s.server.close(resolve));
+});
+
+describe('the API in process', () => {
+  it('serves the inventory from the config when the store is down, facts left out', async () => {
+    const sites = await get(open.base, '/api/v1/sites');
+    expect(sites.status).toBe(200);
+    expect(sites.headers.get('x-powered-by')).toBeNull();
+    expect(sites.json().sites.map((s: { id: string }) => s.id)).toEqual(['dc', 'nam-xe']);
+    const device = await get(open.base, '/api/v1/devices/nam-xe-router');
+    expect(device.status).toBe(200);
+    expect(device.json()).toMatchObject({ id: 'nam-xe-router', snmp: { version: '2c', port: 161 }, links: ['nam-xe-internet'] });
+    expect(device.json().facts).toBeUndefined();
+    const link = await get(open.base, '/api/v1/links/nam-xe-internet');
+    expect(link.json()).toMatchObject({ id: 'nam-xe-internet', kind: 'internet', targets: [{ address: '10.0.0.254' }] });
+  });
+
+  it('answers health 503 naming the store without its password', async () => {
+    const health = await get(open.base, '/healthz');
+    expect(health.status).toBe(503);
+    expect(health.json()).toMatchObject({ ok: false, store: { ok: false, url: 'http://127.0.0.1:1/' } });
+  });
+
+  it('keeps a status snapshot of every entity, stale and unknown until the store answers', async () => {
+    const outcome = await open.live.refresh();
+    expect(outcome.ok).toBe(false);
+    const status = await get(open.base, '/api/v1/status');
+    expect(status.status).toBe(200);
+    const report = status.json();
+    expect(report.links).toEqual([expect.objectContaining({ id: 'nam-xe-internet', state: 'unknown', stale: true })]);
+    const again = await get(open.base, '/api/v1/status', { headers: { 'If-None-Match': status.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
+  it.each([
+    ['/api/v1/links/no-such-link', 404, 'not-found'],
+    ['/api/v1/links/Nam%20Xe', 400, 'invalid-parameter'],
+    ['/api/v1/links/x%22%20OR%201%3D1', 400, 'invalid-parameter'],
+    ["/api/v1/sites/a'%3B%20DROP%20DATABASE%20lw", 400, 'invalid-parameter'],
+    ['/api/v1/devices/%00', 400, 'invalid-parameter'],
+    [`/api/v1/sites/${'a'.repeat(300)}`, 400, 'invalid-parameter'],
+    ['/api/v1/sites?limit=5', 400, 'invalid-parameter'],
+    ['/api/v1/status?x=1', 400, 'invalid-parameter'],
+    ['/api/v1/nothing-here', 404, 'not-found'],
+    ['/api/v1/../../etc/passwd', 404, 'not-found'],
+  ])('GET %s → %i %s', async (path, status, code) => {
+    const answer = await get(open.base, path);
+    expect(answer.status).toBe(status);
+    expect(answer.json()).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it('names each wrong parameter', async () => {
+    const answer = await get(open.base, '/api/v1/status?foo=1&bar=2');
+    expect(answer.json().error.message).toBe('query: unknown parameters "foo", "bar"');
+  });
+
+  it('answers a known path with the wrong method 405 with Allow', async () => {
+    const answer = await get(open.base, '/api/v1/sites', { method: 'DELETE' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('GET');
+    expect(answer.json().error.code).toBe('method-not-allowed');
+  });
+
+  it('refuses a body that is not JSON with 400', async () => {
+    const answer = await get(open.base, '/api/v1/sites', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{nope' });
+    expect(answer.status).toBe(400);
+    expect(answer.json().error.code).toBe('invalid-body');
+  });
+
+  it('without anonymous read, every read needs a login; health stays public', async () => {
+    for (const path of ['/api/v1/status', '/api/v1/sites', '/api/v1/links/nam-xe-internet']) {
+      const answer = await get(closed.base, path);
+      expect(answer.status).toBe(401);
+      expect(answer.json().error.code).toBe('unauthenticated');
+    }
+    expect((await get(closed.base, '/healthz')).status).toBe(503);
+  });
+
+  it('no answer and no log line carries a credential', () => {
+    expect(bodies.length).toBeGreaterThan(10);
+    for (const text of [...bodies, ...logLines]) {
+      expect(text).not.toContain('s3cret-community');
+      expect(text).not.toContain('db-pass-123');
+    }
+  });
+});
