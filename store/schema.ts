@@ -205,6 +205,33 @@ export const measurements = {
       error: { type: 'string', unit: '', description: 'the last failure, secrets removed' },
     },
   },
+  api_token: {
+    description: 'An API token for scripts, as `linkwatch tokens` or the API made it: only a hash of the secret is kept. Time is its creation; revoking rewrites the same point.',
+    retention: 'events',
+    tags: { token_id: 'the public part of the token (lw_<id>_…)' },
+    fields: {
+      user: { type: 'string', unit: '', description: 'whose rights it carries' },
+      role: { type: 'string', unit: '', description: 'viewer, operator or admin (never more than its user’s)' },
+      name: { type: 'string', unit: '', description: 'what it is for, as its maker said' },
+      secret_hash: { type: 'string', unit: '', description: 'scrypt hash of the secret part; the secret itself is shown once and never stored' },
+      expires_ms: { type: 'integer', unit: 'ms', description: 'when it stops working (absent: never)' },
+      revoked_ms: { type: 'integer', unit: 'ms', description: 'when it was revoked' },
+      by: { type: 'string', unit: '', description: 'who made or revoked it' },
+    },
+  },
+  api_audit: {
+    description: 'Every write made through the API (and every login, failed or not): who, what, when.',
+    retention: 'events',
+    tags: { action: 'the route id: alert.ack, maintenance.create, token.create, login, …', outcome: 'ok, refused or failed' },
+    fields: {
+      who: { type: 'string', unit: '', description: 'user name, token:<id> or the name tried at login' },
+      via: { type: 'string', unit: '', description: 'session, token or login' },
+      target: { type: 'string', unit: '', description: 'what was acted on: alert:<id>, maintenance:<id>, token:<id>' },
+      detail: { type: 'string', unit: '', description: 'a short description, no secrets' },
+      status: { type: 'integer', unit: '', description: 'the HTTP status answered' },
+      client: { type: 'string', unit: '', description: 'the client address (X-Forwarded-For when api.trustProxy)' },
+    },
+  },
 } as const satisfies Record<string, MeasurementSpec>;
 
 export type MeasurementName = keyof typeof measurements;
