@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { NewMaintenanceWindow } from '../store/control.ts';
-import { fromSettings, isActive, nextBoundary, type MaintenanceWindow, type RecurringSchedule } from '../collector/alerts/maintenance.ts';
-import { clockTimeSchema, weekdays, type EntitySelector, type Weekday } from '../config/alerts.ts';
-import { parseDuration } from '../config/duration.ts';
+import { fromSettings, isActive, nextBoundary, type MaintenanceWindow } from '../model/maintenance.ts';
+import { windowFromRequest, type WindowRequest } from '../model/maintenance-request.ts';
+import type { EntitySelector } from '../config/alerts.ts';
 import { suggest } from '../config/errors.ts';
 import { ID_PATTERN, type Config } from '../config/schema.ts';
-import { formatLocal, parseLocalDateTime } from '../config/time.ts';
+import { formatLocal } from '../config/time.ts';
 import { currentUser, openControl, siteName, table, withStore } from './alerts.ts';
 import { ExitCode, UsageError, type CliIo } from './io.ts';
 
@@ -48,99 +48,14 @@ export async function maintenanceCommand(args: string[], io: CliIo): Promise<Exi
 // add: the command line → a window (pure but for the thrown UsageError)
 // ---------------------------------------------------------------------------------------------
 
-export interface AddFlags {
-  sites?: string[];
-  groups?: string[];
-  links?: string[];
-  devices?: string[];
-  start?: string;
-  end?: string;
-  for?: string;
-  every?: string;
-  from?: string;
-  to?: string;
-  comment?: string;
-  id?: string;
-  by?: string;
-}
-
-const splitList = (values: readonly string[] | undefined): string[] =>
-  (values ?? []).flatMap((value) => value.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+export type AddFlags = WindowRequest;
 
 /** The window `linkwatch maintenance add` asks for, checked against the inventory; throws
  * UsageError naming the flag and, for an unknown id, the nearest known one. */
 export function windowFromFlags(flags: AddFlags, config: Config, nowMs: number): NewMaintenanceWindow {
-  const timeZone = config.alerts.timezone;
-  const known = {
-    sites: config.sites.map((site) => site.id),
-    groups: [...new Set(config.sites.flatMap((site) => site.groups))],
-    links: config.links.map((link) => link.id),
-    devices: config.devices.map((device) => device.id),
-  };
-  const noun = { sites: 'site', groups: 'site group', links: 'link', devices: 'device' } as const;
-  const match: EntitySelector = {};
-  for (const key of ['sites', 'groups', 'links', 'devices'] as const) {
-    const ids = [...new Set(splitList(flags[key]))];
-    for (const id of ids) {
-      if (!known[key].includes(id)) throw new UsageError(`--${key}: unknown ${noun[key]} "${id}"${suggest(id, known[key])}`);
-    }
-    if (ids.length > 0) match[key] = ids;
-  }
-  if (Object.keys(match).length === 0) throw new UsageError('say what the window covers: --sites, --groups, --links or --devices');
-
-  const recurring = flags.every !== undefined || flags.from !== undefined || flags.to !== undefined;
-  const oneOff = flags.start !== undefined || flags.end !== undefined || flags.for !== undefined;
-  if (recurring && oneOff) throw new UsageError('give either --start/--end/--for (one-off) or --every/--from/--to (recurring), not both');
-  if (!recurring && !oneOff) throw new UsageError('say when: --start and --end, --for, or --every with --from and --to');
-
-  const id = flags.id?.trim();
-  if (id !== undefined) {
-    if (!ID_PATTERN.test(id)) throw new UsageError(`--id must be 1–64 lowercase letters, digits, "-" or "_", e.g. cat-cap-nam-xe; got "${id}"`);
-    if (config.alerts.maintenance.some((window) => window.id === id)) throw new UsageError(`--id: "${id}" is already a window in the config file`);
-  }
-  const comment = flags.comment?.trim() || undefined;
-  const by = flags.by?.trim() || undefined;
-  const common = { match, ...(id !== undefined ? { id } : {}), ...(comment !== undefined ? { comment } : {}), ...(by !== undefined ? { by } : {}) };
-
-  if (recurring) return { ...common, every: scheduleFromFlags(flags) };
-
-  const time = (flag: 'start' | 'end', text: string) => {
-    const ms = parseLocalDateTime(text, timeZone);
-    if (ms === undefined) throw new UsageError(`--${flag}: expected a date and time such as 2026-12-01T22:00 (${timeZone}) or 2026-12-01T22:00+07:00; got "${text}"`);
-    return ms;
-  };
-  if (flags.end !== undefined && flags.for !== undefined) throw new UsageError('give --end or --for, not both');
-  if (flags.end !== undefined && flags.start === undefined) throw new UsageError('--end needs --start (or use --for for a window starting now)');
-  if (flags.end === undefined && flags.for === undefined) throw new UsageError('--start needs --end or --for');
-  const startMs = flags.start === undefined ? nowMs : time('start', flags.start);
-  let endMs: number;
-  if (flags.for !== undefined) {
-    const length = parseDuration(flags.for);
-    if (!length.ok) throw new UsageError(`--for: ${length.message}`);
-    if (length.ms <= 0) throw new UsageError('--for must be longer than 0');
-    endMs = startMs + length.ms;
-  } else endMs = time('end', flags.end!);
-  if (endMs <= startMs) throw new UsageError(`--end (${formatLocal(endMs, timeZone)}) must be after --start (${formatLocal(startMs, timeZone)})`);
-  if (endMs <= nowMs) throw new UsageError(`the window would be over already: it ends ${formatLocal(endMs, timeZone)}, before now (${formatLocal(nowMs, timeZone)})`);
-  return { ...common, startMs, endMs };
-}
-
-function scheduleFromFlags(flags: AddFlags): RecurringSchedule {
-  if (flags.every === undefined) throw new UsageError('--from and --to go with --every DAYS (mon,tue,… or daily)');
-  if (flags.from === undefined || flags.to === undefined) throw new UsageError('--every needs --from HH:MM and --to HH:MM');
-  for (const flag of ['from', 'to'] as const) {
-    if (!clockTimeSchema.safeParse(flags[flag]).success) throw new UsageError(`--${flag} must be a time of day HH:MM, e.g. 22:00; got "${flags[flag]}"`);
-  }
-  const words = splitList([flags.every]).map((word) => word.toLowerCase());
-  if (words.length === 0) throw new UsageError('--every needs days: mon,tue,… or daily');
-  if (words.length === 1 && (words[0] === 'daily' || words[0] === 'all')) return { from: flags.from, to: flags.to };
-  const days: Weekday[] = [];
-  for (const word of words) {
-    if (!(weekdays as readonly string[]).includes(word)) throw new UsageError(`--every: unknown day "${word}"${suggest(word, weekdays)}; days are ${weekdays.join(', ')}, or daily`);
-    if (!days.includes(word as Weekday)) days.push(word as Weekday);
-  }
-  days.sort((a, b) => weekdays.indexOf(a) - weekdays.indexOf(b));
-  return { days, from: flags.from, to: flags.to };
+  const result = windowFromRequest(flags, config, nowMs, (field) => `--${field}`);
+  if (!result.ok) throw new UsageError(result.message);
+  return result.window;
 }
 
 // ---------------------------------------------------------------------------------------------
