@@ -3,20 +3,27 @@ import type { Principal } from './auth/principal.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, errorHandler } from './errors.ts';
 import type { LiveStatus } from './live.ts';
+import { createApiMetrics, type ApiMetrics } from './metrics.ts';
+import { openApiRoute } from './openapi.ts';
 import { mount, type Route } from './route.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { eventRoutes, type EventStreamOptions } from './routes/events.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
 import { statusRoutes } from './routes/status.ts';
 
-export interface AppOptions extends ApiDeps {
+export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
   live: LiveStatus;
+  /** Default: a registry of the app's own, with the process's figures. */
+  metrics?: ApiMetrics;
   /** Who sends a request. Until users and tokens land, only anonymous read (api.anonymousRead). */
   identify?: (request: express.Request) => Promise<Principal | undefined>;
   recordAudit?: Parameters<typeof mount>[2]['recordAudit'];
 }
 
 /** Every route the API serves, in one list: the router and (later) the OpenAPI document. */
-export function apiRoutes(options: AppOptions): Route[] {
-  return [...statusRoutes(options), ...inventoryRoutes(options)];
+export function apiRoutes(options: AppOptions & { metrics: ApiMetrics }): Route[] {
+  const routes = [...statusRoutes(options), ...eventRoutes(options), ...inventoryRoutes(options), ...alertRoutes(options)];
+  return [...routes, openApiRoute(routes)];
 }
 
 const anonymousViewer = (enabled: boolean) => async (): Promise<Principal | undefined> => (enabled ? { name: 'anonymous', role: 'viewer', via: 'anonymous' } : undefined);
@@ -29,13 +36,15 @@ export function createApp(options: AppOptions): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '64kb' }));
 
-  const routes = apiRoutes(options);
+  const metrics = options.metrics ?? createApiMetrics({ live: options.live, clock: options.clock });
+  const routes = apiRoutes({ ...options, metrics });
   const identify = options.identify ?? anonymousViewer(config.api.anonymousRead);
   const recordAudit = options.recordAudit ?? (async () => {});
   const absolute = express.Router();
   const versioned = express.Router();
-  mount(absolute, routes.filter((r) => r.absolute), { identify, recordAudit });
-  mount(versioned, routes.filter((r) => !r.absolute), { identify, recordAudit });
+  const observe = metrics.observe;
+  mount(absolute, routes.filter((r) => r.absolute), { identify, recordAudit, observe });
+  mount(versioned, routes.filter((r) => !r.absolute), { identify, recordAudit, observe });
   app.use(absolute);
   app.use('/api/v1', versioned);
 

@@ -41,6 +41,9 @@ export interface LiveStatus {
   /** Calls `listener` for each new event; events after `afterId` still in the buffer first. */
   subscribe(listener: (event: LiveEvent) => void, afterId?: number): () => void;
   subscribers(): number;
+  /** Whether every event after `afterId` is still in the buffer: false when a client comes back
+   * after more events than the buffer holds, or from before this process started. */
+  canResume(afterId: number): boolean;
 }
 
 export interface LiveStatusOptions {
@@ -75,7 +78,10 @@ export function createLiveStatus(options: LiveStatusOptions): LiveStatus {
   const alertsTold = new Map<string, number>();
   const listeners = new Set<(event: LiveEvent) => void>();
   const buffer: LiveEvent[] = [];
-  let nextId = 1;
+  // Ids start at the clock, so they keep rising across restarts and an id from an earlier
+  // process is recognised as such (canResume) instead of being taken for a recent one.
+  const firstId = Math.max(1, Math.floor(clock()));
+  let nextId = firstId;
   let current = serialise(buildStatus({ config, states: [], latest: { traffic: [], icmp: [], polls: [] }, nowMs: clock() }));
   let last: RefreshOutcome | undefined;
   let loadedStates = false;
@@ -172,6 +178,11 @@ export function createLiveStatus(options: LiveStatusOptions): LiveStatus {
       return () => listeners.delete(listener);
     },
     subscribers: () => listeners.size,
+    canResume(afterId) {
+      if (afterId >= nextId - 1) return afterId < nextId;
+      const oldest = buffer[0]?.id ?? nextId;
+      return afterId >= oldest - 1 && afterId >= firstId - 1;
+    },
   };
   return live;
 }

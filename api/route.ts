@@ -49,6 +49,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   /** `json` (default): the handler's return value is sent as JSON. `stream`: the handler
    * writes the response itself (Server-Sent Events, Prometheus text). */
   produces?: 'json' | 'stream' | 'text';
+  /** The 200 answer's media type, for the document. Default application/json. */
+  mediaType?: string;
   /** Text of the 200 answer, for the document. */
   returns: string;
   handle(input: RouteInput<P, Q, B>): unknown;
@@ -83,6 +85,8 @@ export interface MountOptions {
   identify(request: Request): Promise<Principal | undefined>;
   /** Called after a successful write (any method but GET). */
   recordAudit(entry: { principal: Principal; route: Route; status: number } & AuditDetail): Promise<void>;
+  /** Called when a request has been answered (a stream: when it began). */
+  observe?(sample: { routeId: string; method: string; status: number; seconds: number }): void;
 }
 
 /** Access check: who may call a route. Pure, so the table test covers every pair. */
@@ -97,6 +101,9 @@ export function accessDecision(access: Access, principal: Principal | undefined)
 export function mount(router: Router, routes: readonly Route[], options: MountOptions): void {
   for (const spec of routes) {
     router[spec.method](spec.path, async (request, response, next) => {
+      const startedNs = process.hrtime.bigint();
+      const observe = () => options.observe?.({ routeId: spec.id, method: spec.method.toUpperCase(), status: response.statusCode, seconds: Number(process.hrtime.bigint() - startedNs) / 1e9 });
+      if (spec.produces !== 'stream') response.once('finish', observe);
       try {
         const principal = await options.identify(request);
         const decision = accessDecision(spec.access, principal);
@@ -110,6 +117,7 @@ export function mount(router: Router, routes: readonly Route[], options: MountOp
           response,
         };
         const result = await spec.handle(input);
+        if (spec.produces === 'stream') observe();
         if (spec.method !== 'get' && principal !== undefined) {
           await options.recordAudit({ principal, route: spec, status: response.statusCode, ...(spec.audit?.(input, result) ?? {}) });
         }

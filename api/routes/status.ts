@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { ApiDeps } from '../deps.ts';
 import type { LiveStatus } from '../live.ts';
+import type { ApiMetrics } from '../metrics.ts';
 import { route, type Route } from '../route.ts';
 
-export function statusRoutes(deps: ApiDeps & { live: LiveStatus }): Route[] {
-  const { live, influx } = deps;
+export function statusRoutes(deps: ApiDeps & { live: LiveStatus; metrics: ApiMetrics }): Route[] {
+  const { live, influx, metrics } = deps;
   return [
     route({
       id: 'health',
@@ -41,6 +42,22 @@ export function statusRoutes(deps: ApiDeps & { live: LiveStatus }): Route[] {
           return;
         }
         response.type('application/json').send(snapshot.body);
+      },
+    }),
+    route({
+      id: 'metrics',
+      method: 'get',
+      path: '/metrics',
+      absolute: true,
+      access: 'viewer',
+      tag: 'operations',
+      summary: 'Prometheus text format: requests, status freshness, live streams, entities by state, process figures (scrape with a viewer token, or anonymously when api.anonymousRead)',
+      query: z.strictObject({}),
+      produces: 'text',
+      mediaType: 'text/plain',
+      returns: 'Prometheus exposition format 0.0.4',
+      handle: async ({ response }) => {
+        response.type(metrics.registry.contentType).send(await metrics.registry.metrics());
       },
     }),
   ];

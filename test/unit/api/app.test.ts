@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.ts';
+import { apiRoutes, createApp } from '../../../api/app.ts';
+import { createApiMetrics } from '../../../api/metrics.ts';
+import { documentedStatuses, successStatuses } from '../../../api/openapi.ts';
 import { createLiveStatus } from '../../../api/live.ts';
 import { parseConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
@@ -41,12 +43,14 @@ async function serve(anonymousRead: boolean) {
   const control = createControlStore({ settings: config.influx, timeoutMs: 500 });
   const clock = () => Date.UTC(2026, 11, 5, 3);
   const live = createLiveStatus({ config, influx, control, logger, clock, refreshMs: 60_000 });
-  const app = createApp({ config, influx, control, logger, clock, live });
+  const deps = { config, influx, control, logger, clock, live };
+  const app = createApp(deps);
+  const routes = apiRoutes({ ...deps, metrics: createApiMetrics({ live, clock, processMetrics: false }) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, base, live };
+  return { server, base, live, routes };
 }
 
 let open: Awaited<ReturnType<typeof serve>>;
@@ -149,4 +153,56 @@ describe('the API in process', () => {
       expect(text).not.toContain('db-pass-123');
     }
   });
+
+  it('serves an OpenAPI 3.1 document with exactly the routes it serves', async () => {
+    const answer = await get(open.base, '/api/v1/openapi.json');
+    expect(answer.status).toBe(200);
+    const document = answer.json();
+    expect(document.openapi).toBe('3.1.0');
+    const documented = Object.entries(document.paths as Record<string, Record<string, { operationId: string }>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId}`),
+    );
+    const served = open.routes.map((r) => `${r.method.toUpperCase()} ${r.absolute ? '' : '/api/v1'}${r.path.replace(/:(\w+)/g, '{$1}')} ${r.id}`);
+    expect(documented.sort()).toEqual(served.sort());
+    expect(new Set(open.routes.map((r) => r.id)).size).toBe(open.routes.length);
+  });
+
+  it('answers every route only with statuses its document lists', async () => {
+    const sample: Record<string, string> = { '/sites/:id': 'nam-xe', '/devices/:id': 'nam-xe-router', '/links/:id': 'nam-xe-internet' };
+    const checked: string[] = [];
+    for (const spec of open.routes) {
+      const path = (spec.absolute ? '' : '/api/v1') + spec.path.replace(/:id/g, () => sample[Object.keys(sample).find((p) => spec.path.startsWith(p)) ?? ''] ?? 'a1b2c3').replace(/:(\w+)/g, 'x');
+      const abort = new AbortController();
+      const init: RequestInit = { method: spec.method.toUpperCase(), signal: abort.signal, headers: { 'Content-Type': 'application/json' } };
+      if (spec.method !== 'get') init.body = '{}';
+      const response = await fetch(open.base + path, init);
+      const allowed = [...successStatuses(spec), ...documentedStatuses(spec).keys()];
+      expect(allowed, `${spec.method} ${path} answered ${response.status}`).toContain(response.status);
+      // Health answers 503 with its own report, not an error.
+      if (response.status >= 400 && spec.id !== 'health') expect(Object.keys(apiErrorCodes(await response.json()))).toEqual(['code', 'message']);
+      abort.abort();
+      checked.push(spec.id);
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('serves Prometheus metrics counting the requests by route', async () => {
+    await get(open.base, '/api/v1/sites');
+    const answer = await get(open.base, '/metrics');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-type')).toContain('text/plain');
+    expect(answer.text).toMatch(/linkwatch_api_requests_total\{route="listSites",method="GET",status="200"\} \d+/);
+    expect(answer.text).toContain('linkwatch_entities{kind="link",state="unknown"} 1');
+    expect(answer.text).toContain('linkwatch_api_status_refresh_ok 0');
+  });
+
+  it('refuses writes to a viewer (anonymous read) with 403', async () => {
+    for (const [path, body] of [['/api/v1/alerts/a1b2c3/ack', '{}'], ['/api/v1/maintenance', '{"sites":["nam-xe"],"for":"1h"}'], ['/api/v1/maintenance/w1/end', '']] as const) {
+      const answer = await get(open.base, path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      expect(answer.status).toBe(403);
+      expect(answer.json().error).toEqual({ code: 'forbidden', message: 'this needs the operator role; anonymous has viewer' });
+    }
+  });
 });
+
+const apiErrorCodes = (body: { error: Record<string, unknown> }) => body.error;
