@@ -1,4 +1,5 @@
 import { alertsCommand, alertsHelp } from './alerts.ts';
+import { apiCommand, apiHelp } from './api.ts';
 import { checkConfig, checkConfigHelp } from './check-config.ts';
 import { collectorCommand, collectorHelp } from './collector.ts';
 import { asksForJson, ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
@@ -15,6 +16,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   collector: { summary: 'run the collector: poll devices and links, write InfluxDB', help: collectorHelp, run: collectorCommand },
+  api: { summary: 'serve the HTTP API: inventory, status, series, alerts, maintenance', help: apiHelp, run: apiCommand },
   'check-config': { summary: 'validate a config file and exit', help: checkConfigHelp, run: checkConfig },
   sim: { summary: 'run a simulated district network and play a scenario of faults', help: simHelp, run: simCommand },
   alerts: { summary: 'list open alerts, acknowledge one', help: alertsHelp, run: alertsCommand },
