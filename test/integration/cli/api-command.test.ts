@@ -33,9 +33,9 @@ describe('linkwatch api', () => {
       }
       const base = `http://127.0.0.1:${port}`;
       expect(await (await fetch(`${base}/healthz`)).json()).toMatchObject({ ok: true, store: { ok: true } });
-      const status = await (await fetch(`${base}/api/v1/status`)).json();
+      const status = (await (await fetch(`${base}/api/v1/status`)).json()) as { sites: unknown[] };
       expect(status.sites).toEqual([expect.objectContaining({ id: 'dc', state: 'unknown' })]);
-      expect((await (await fetch(`${base}/api/v1/openapi.json`)).json()).openapi).toBe('3.1.0');
+      expect(((await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
     } finally {
       child.kill('SIGTERM');
     }
