@@ -7,8 +7,10 @@ import { createApiMetrics, type ApiMetrics } from './metrics.ts';
 import { openApiRoute } from './openapi.ts';
 import { mount, type Route } from './route.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { availabilityRoutes } from './routes/availability.ts';
 import { eventRoutes, type EventStreamOptions } from './routes/events.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
+import { seriesRoutes } from './routes/series.ts';
 import { statusRoutes } from './routes/status.ts';
 
 export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
@@ -22,7 +24,7 @@ export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
 
 /** Every route the API serves, in one list: the router and (later) the OpenAPI document. */
 export function apiRoutes(options: AppOptions & { metrics: ApiMetrics }): Route[] {
-  const routes = [...statusRoutes(options), ...eventRoutes(options), ...inventoryRoutes(options), ...alertRoutes(options)];
+  const routes = [...statusRoutes(options), ...eventRoutes(options), ...inventoryRoutes(options), ...seriesRoutes(options), ...availabilityRoutes(options), ...alertRoutes(options)];
   return [...routes, openApiRoute(routes)];
 }
 
