@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Principal } from './auth/principal.ts';
+import { createAuthServices, type AuthServices } from './auth/services.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, errorHandler } from './errors.ts';
 import type { LiveStatus } from './live.ts';
@@ -7,6 +8,7 @@ import { createApiMetrics, type ApiMetrics } from './metrics.ts';
 import { openApiRoute } from './openapi.ts';
 import { mount, type Route } from './route.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { authRoutes } from './routes/auth.ts';
 import { availabilityRoutes } from './routes/availability.ts';
 import { eventRoutes, type EventStreamOptions } from './routes/events.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
@@ -17,18 +19,20 @@ export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
   live: LiveStatus;
   /** Default: a registry of the app's own, with the process's figures. */
   metrics?: ApiMetrics;
-  /** Who sends a request. Until users and tokens land, only anonymous read (api.anonymousRead). */
+  /** Users, sessions, tokens, the login limiter and the audit log. Default: built from the
+   * config's `api.users` over `influx`. */
+  auth?: AuthServices;
+  /** Overrides who a request is from (tests); default the auth services' tokens and sessions. */
   identify?: (request: express.Request) => Promise<Principal | undefined>;
   recordAudit?: Parameters<typeof mount>[2]['recordAudit'];
 }
 
 /** Every route the API serves, in one list: the router and (later) the OpenAPI document. */
 export function apiRoutes(options: AppOptions & { metrics: ApiMetrics }): Route[] {
-  const routes = [...statusRoutes(options), ...eventRoutes(options), ...inventoryRoutes(options), ...seriesRoutes(options), ...availabilityRoutes(options), ...alertRoutes(options)];
+  const auth = options.auth ?? createAuthServices(options);
+  const routes = [...authRoutes({ ...options, auth }), ...statusRoutes(options), ...eventRoutes(options), ...inventoryRoutes(options), ...seriesRoutes(options), ...availabilityRoutes(options), ...alertRoutes(options)];
   return [...routes, openApiRoute(routes)];
 }
-
-const anonymousViewer = (enabled: boolean) => async (): Promise<Principal | undefined> => (enabled ? { name: 'anonymous', role: 'viewer', via: 'anonymous' } : undefined);
 
 export function createApp(options: AppOptions): Express {
   const { logger, config } = options;
@@ -39,9 +43,10 @@ export function createApp(options: AppOptions): Express {
   app.use(express.json({ limit: '64kb' }));
 
   const metrics = options.metrics ?? createApiMetrics({ live: options.live, clock: options.clock });
-  const routes = apiRoutes({ ...options, metrics });
-  const identify = options.identify ?? anonymousViewer(config.api.anonymousRead);
-  const recordAudit = options.recordAudit ?? (async () => {});
+  const auth = options.auth ?? createAuthServices(options);
+  const routes = apiRoutes({ ...options, metrics, auth });
+  const identify = options.identify ?? auth.identify;
+  const recordAudit = options.recordAudit ?? auth.recordAudit;
   const absolute = express.Router();
   const versioned = express.Router();
   const observe = metrics.observe;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { roleAtLeast, type Role } from '../config/api.ts';
 import { ApiError, type ApiErrorCode } from './errors.ts';
 import type { Principal } from './auth/principal.ts';
+import { csrfMatches } from './auth/sessions.ts';
 
 // A route is data: its method, path, who may call it, the zod schemas of its parameters and a
 // handler. The router, the role checks, the audit log and the OpenAPI document are all made from
@@ -84,7 +85,7 @@ export function parseInput<T>(where: 'path' | 'query' | 'body', schema: z.ZodTyp
 export interface MountOptions {
   identify(request: Request): Promise<Principal | undefined>;
   /** Called after a successful write (any method but GET). */
-  recordAudit(entry: { principal: Principal; route: Route; status: number } & AuditDetail): Promise<void>;
+  recordAudit(entry: { principal: Principal; route: Route; status: number; client?: string } & AuditDetail): Promise<void>;
   /** Called when a request has been answered (a stream: when it began). */
   observe?(sample: { routeId: string; method: string; status: number; seconds: number }): void;
 }
@@ -105,9 +106,13 @@ export function mount(router: Router, routes: readonly Route[], options: MountOp
       const observe = () => options.observe?.({ routeId: spec.id, method: spec.method.toUpperCase(), status: response.statusCode, seconds: Number(process.hrtime.bigint() - startedNs) / 1e9 });
       if (spec.produces !== 'stream') response.once('finish', observe);
       try {
-        const principal = await options.identify(request);
+        // A public route (health, login, the document) answers whatever credentials came with it.
+        const principal = spec.access === 'public' ? await options.identify(request).catch(() => undefined) : await options.identify(request);
         const decision = accessDecision(spec.access, principal);
         if (!decision.ok) throw new ApiError(decision.code, decision.message);
+        if (spec.method !== 'get' && spec.access !== 'public' && principal?.session !== undefined && !csrfMatches(request.get('x-csrf-token'), principal.session.csrfToken)) {
+          throw new ApiError('csrf-mismatch', 'a write from a browser session must send the X-CSRF-Token header given at login (or by GET /auth/me)');
+        }
         const input: RouteInput<unknown, unknown, unknown> = {
           params: parseInput('path', spec.params, request.params),
           query: parseInput('query', spec.query, request.query),
@@ -119,7 +124,7 @@ export function mount(router: Router, routes: readonly Route[], options: MountOp
         const result = await spec.handle(input);
         if (spec.produces === 'stream') observe();
         if (spec.method !== 'get' && principal !== undefined) {
-          await options.recordAudit({ principal, route: spec, status: response.statusCode, ...(spec.audit?.(input, result) ?? {}) });
+          await options.recordAudit({ principal, route: spec, status: response.statusCode, ...(request.ip !== undefined ? { client: request.ip } : {}), ...(spec.audit?.(input, result) ?? {}) });
         }
         if ((spec.produces ?? 'json') === 'json' && !response.headersSent) response.json(result);
       } catch (error) {

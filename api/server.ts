@@ -6,6 +6,8 @@ import { createControlStore } from '../store/control.ts';
 import { createInfluxHttp } from '../store/influx.ts';
 import { ensureRetention } from '../store/retention.ts';
 import { createApp, type AppOptions } from './app.ts';
+import { createAuthServices } from './auth/services.ts';
+import { loadUsers } from './auth/users.ts';
 import { createLiveStatus, type LiveStatus } from './live.ts';
 
 // The API as a running server: the store clients, the status snapshot refreshed in the
@@ -24,8 +26,15 @@ export interface StartApiOptions {
   clock?: () => number;
   /** Overrides `api.listen` (tests: 127.0.0.1:0). */
   listen?: string;
+  /** The config file's folder: `api.usersFile` is relative to it. Default the working folder. */
+  configDir?: string;
   /** Extra app options: who a request comes from, the audit log. */
   app?: Partial<Pick<AppOptions, 'identify' | 'recordAudit'>>;
+}
+
+/** A users file that cannot be read is a start-up error, not an API nobody can log in to. */
+export class UsersFileError extends Error {
+  override readonly name = 'UsersFileError';
 }
 
 /** `127.0.0.1:8080` or `[::1]:8080` → host and port. */
@@ -40,6 +49,9 @@ export async function startApiServer(options: StartApiOptions): Promise<ApiServe
   const clock = options.clock ?? Date.now;
   const listen = options.listen ?? config.api.listen;
   if (listen === 'off') throw new Error('api.listen is "off": the API is not to run');
+  const users = await loadUsers({ config, configDir: options.configDir ?? process.cwd() });
+  if (!users.ok) throw new UsersFileError(users.message);
+  if (users.users.size === 0 && !config.api.anonymousRead) logger.warn({}, 'api: no users in api.users or api.usersFile and api.anonymousRead is off: nobody can use the API; add a user with a hash from `linkwatch users hash`');
   const influx = createInfluxHttp(config.influx);
   const control = createControlStore({ settings: config.influx, timeZone: config.alerts.timezone, clock });
   // The API writes tokens and the audit log: make sure the database and its policies exist. A
@@ -47,7 +59,8 @@ export async function startApiServer(options: StartApiOptions): Promise<ApiServe
   // health check says what is wrong.
   await ensureRetention({ settings: config.influx }).catch((error: unknown) => logger.warn({ err: error }, `InfluxDB not ready: ${(error as Error).message}; serving the inventory meanwhile`));
   const live = createLiveStatus({ config, influx, control, logger, clock, refreshMs: config.api.statusRefresh });
-  const app = createApp({ config, influx, control, logger, clock, live, ...options.app });
+  const auth = createAuthServices({ config, influx, logger, clock, users: users.users });
+  const app = createApp({ config, influx, control, logger, clock, live, auth, ...options.app });
   const { host, port } = splitListen(listen);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host);

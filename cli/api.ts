@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { startApiServer } from '../api/server.ts';
+import { dirname } from 'node:path';
+import { startApiServer, UsersFileError } from '../api/server.ts';
 import { createLogger } from '../collector/logger.ts';
 import { formatConfigError } from '../config/errors.ts';
 import { loadConfigFile } from '../config/load.ts';
@@ -40,8 +41,12 @@ export async function apiCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const logger = createLogger({ level, destination: io.stderr as NodeJS.WritableStream, service: 'linkwatch-api' });
   let server;
   try {
-    server = await startApiServer({ config, logger, listen });
+    server = await startApiServer({ config, logger, listen, configDir: dirname(file) });
   } catch (error) {
+    if (error instanceof UsersFileError) {
+      io.stderr.write(`linkwatch api: ${error.message}\n`);
+      return ExitCode.usage;
+    }
     io.stderr.write(`linkwatch api: cannot listen on ${listen}: ${(error as Error).message}\n`);
     return ExitCode.failed;
   }

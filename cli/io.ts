@@ -3,6 +3,8 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   env: Readonly<Record<string, string | undefined>>;
+  /** For commands that read a secret (`users hash`); absent: nothing to read. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
 }
 
 /** Exit codes shared by every command: 0 success, 1 the target gave no usable answer (or the

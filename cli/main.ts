@@ -7,6 +7,7 @@ import { maintenanceCommand, maintenanceHelp } from './maintenance.ts';
 import { notifyCommand, notifyHelp } from './notify.ts';
 import { probeCommand, probeHelp } from './probe.ts';
 import { simCommand, simHelp } from './sim.ts';
+import { usersCommand, usersHelp } from './users.ts';
 
 interface Command {
   summary: string;
@@ -22,6 +23,7 @@ const commands: Record<string, Command> = {
   alerts: { summary: 'list open alerts, acknowledge one', help: alertsHelp, run: alertsCommand },
   maintenance: { summary: 'add, list or end maintenance windows', help: maintenanceHelp, run: maintenanceCommand },
   notify: { summary: 'send a test message through a route', help: notifyHelp, run: notifyCommand },
+  users: { summary: 'print the password hash for a user of the API', help: usersHelp, run: usersCommand },
   probe: { summary: 'poll one device (snmp) or target (icmp) once and print what it says', help: probeHelp, run: probeCommand },
 };
 

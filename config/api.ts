@@ -15,7 +15,8 @@ const LISTEN = /^(?:\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/;
 /** A user name as typed at the login form: what the audit log records as "who". */
 export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
-const userSchema = z.strictObject({
+/** One user, in `api.users` or in the `api.usersFile`. */
+export const userSchema = z.strictObject({
   name: z.string().regex(USER_NAME_PATTERN, 'must be 1–64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit'),
   role: z.enum(roles),
   /** `scrypt$…` as printed by `linkwatch users hash`; never the password itself. */

@@ -213,10 +213,11 @@ export const measurements = {
       user: { type: 'string', unit: '', description: 'whose rights it carries' },
       role: { type: 'string', unit: '', description: 'viewer, operator or admin (never more than its user’s)' },
       name: { type: 'string', unit: '', description: 'what it is for, as its maker said' },
-      secret_hash: { type: 'string', unit: '', description: 'scrypt hash of the secret part; the secret itself is shown once and never stored' },
+      secret_hash: { type: 'string', unit: '', description: 'SHA-256 of the secret part (256 random bits, so a slow hash adds nothing); the secret itself is shown once and never stored' },
       expires_ms: { type: 'integer', unit: 'ms', description: 'when it stops working (absent: never)' },
       revoked_ms: { type: 'integer', unit: 'ms', description: 'when it was revoked' },
-      by: { type: 'string', unit: '', description: 'who made or revoked it' },
+      by: { type: 'string', unit: '', description: 'who made it' },
+      revoked_by: { type: 'string', unit: '', description: 'who revoked it' },
     },
   },
   api_audit: {
