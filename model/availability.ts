@@ -81,6 +81,8 @@ export interface DownInterval extends Interval {
   cause?: string;
   /** `outage` or `unreachable` (down because something it depends on is): both count. */
   kind?: string;
+  /** Still going on: its end is the present. */
+  open?: boolean;
 }
 
 export interface AvailabilityInput {
@@ -98,7 +100,7 @@ export interface OutageInPeriod {
   startMs: number;
   endMs: number;
   durationMs: number;
-  /** The part inside the period that counts as down (outside maintenance and unknown time). */
+  /** The part inside the period that counts as down: outside maintenance. */
   countedMs: number;
   cause: string | null;
   kind: string | null;
@@ -107,6 +109,8 @@ export interface OutageInPeriod {
   clippedEnd: boolean;
   /** Wholly inside maintenance: counted in the raw figure only. */
   inMaintenance: boolean;
+  /** Not over yet: its end is the present. */
+  ongoing: boolean;
 }
 
 export interface Availability {
@@ -162,7 +166,7 @@ export function availability(input: AvailabilityInput): Availability {
     .sort((a, b) => a.startMs - b.startMs)
     .map((o): OutageInPeriod => {
       const inside = clipIntervals([o], period);
-      const counted = subtractIntervals(subtractIntervals(inside, maintenance), []);
+      const counted = subtractIntervals(inside, maintenance);
       return {
         startMs: o.startMs,
         endMs: o.endMs,
@@ -172,7 +176,8 @@ export function availability(input: AvailabilityInput): Availability {
         kind: o.kind ?? null,
         clippedStart: o.startMs < period.startMs,
         clippedEnd: o.endMs > period.endMs,
-        inMaintenance: totalMs(subtractIntervals(inside, maintenance)) === 0,
+        inMaintenance: totalMs(counted) === 0,
+        ongoing: o.open ?? false,
       };
     });
   const n = outages.filter((o) => o.countedMs > 0).length;
@@ -289,4 +294,67 @@ export function monthPeriod(year: number, month: number, timeZone: string): Inte
   const pad = (n: number) => String(n).padStart(2, '0');
   const next = month === 12 ? { year: year + 1, month: 1 } : { year, month: month + 1 };
   return { startMs: parseLocalDateTime(`${year}-${pad(month)}-01T00:00`, timeZone)!, endMs: parseLocalDateTime(`${next.year}-${pad(next.month)}-01T00:00`, timeZone)! };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time without data, from what the store records
+// ---------------------------------------------------------------------------------------------
+
+/** A recorded state of an entity: the alert engine's `entity_state` point. */
+export interface RecordedState {
+  atMs: number;
+  state: string;
+}
+
+/**
+ * Where the recorded state was `unknown` within the period, and the time before anything was
+ * recorded at all (the entity was not yet monitored). `initial` is the state in force at the
+ * period's start (the last record at or before it); `changes` those after it, in any order.
+ */
+export function unknownFromStates(initial: RecordedState | undefined, changes: readonly RecordedState[], period: Interval): Interval[] {
+  const timeline = [...(initial ? [{ atMs: period.startMs, state: initial.state }] : []), ...changes.filter((c) => c.atMs > period.startMs && c.atMs < period.endMs).sort((a, b) => a.atMs - b.atMs)];
+  const found: Interval[] = [];
+  if (timeline.length === 0) return [period];
+  if (timeline[0]!.atMs > period.startMs) found.push({ startMs: period.startMs, endMs: timeline[0]!.atMs });
+  timeline.forEach((entry, i) => {
+    if (entry.state !== 'unknown') return;
+    found.push({ startMs: entry.atMs, endMs: timeline[i + 1]?.atMs ?? period.endMs });
+  });
+  return mergeIntervals(found);
+}
+
+/**
+ * The buckets of a GROUP BY time(stepMs) answer (aligned to the epoch, as InfluxDB aligns them)
+ * that had no data, within the period and before `checkedUntilMs`: a collector that was not
+ * running, or a target nobody polled. Rollups are written a few minutes after their bucket ends,
+ * so the newest part of a range is left to the recorded states.
+ */
+export function gapsFromBuckets(present: Iterable<number>, stepMs: number, period: Interval, checkedUntilMs: number = period.endMs): Interval[] {
+  const seen = new Set(present);
+  const endMs = Math.min(period.endMs, checkedUntilMs);
+  const found: Interval[] = [];
+  for (let bucket = Math.floor(period.startMs / stepMs) * stepMs; bucket < endMs; bucket += stepMs) {
+    if (seen.has(bucket)) continue;
+    found.push({ startMs: Math.max(bucket, period.startMs), endMs: Math.min(bucket + stepMs, endMs) });
+  }
+  return mergeIntervals(found);
+}
+
+/** The local calendar days a period touches, each cut to the period: `[from 00:00, next 00:00)`
+ * in `timeZone`, so a daily strip follows the district's days, not UTC's. */
+export function localDays(period: Interval, timeZone: string): Interval[] {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const midnight = (dayMs: number) => {
+    const day = new Date(dayMs);
+    return parseLocalDateTime(`${day.getUTCFullYear()}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())}T00:00`, timeZone)!;
+  };
+  const first = localTime(period.startMs, timeZone);
+  const days: Interval[] = [];
+  for (let dayMs = Date.UTC(first.year, first.month - 1, first.day); ; dayMs += DAY_MS) {
+    const startMs = midnight(dayMs);
+    if (startMs >= period.endMs) break;
+    const endMs = midnight(dayMs + DAY_MS);
+    if (endMs > period.startMs) days.push({ startMs: Math.max(startMs, period.startMs), endMs: Math.min(endMs, period.endMs) });
+  }
+  return days;
 }

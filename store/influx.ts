@@ -39,8 +39,13 @@ export class StoreError extends Error {
 /** An identifier (database, retention policy, measurement) quoted for InfluxQL. */
 export const ident = (name: string): string => escape.quoted(name);
 
-/** A string literal quoted for InfluxQL (a tag value in a WHERE clause). */
-export const literal = (value: string): string => escape.stringLit(value);
+/**
+ * A string literal quoted for InfluxQL (a tag value in a WHERE clause). Not the influx
+ * package's stringLit: it escapes quotes but not backslashes, so a value ending in `\` would
+ * escape its own closing quote and the text after it would become code. InfluxQL's scanner reads
+ * `\\` and `\'` inside '…', so both are escaped, backslashes first.
+ */
+export const literal = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** The configured URL for messages and logs, without any user:password written into it. */
 export function displayUrl(url: string): string {

@@ -1,5 +1,5 @@
 import { parseDuration } from '../config/duration.ts';
-import { ident, type InfluxHttp, type StatementResult } from './influx.ts';
+import { ident, literal, type InfluxHttp, type StatementResult } from './influx.ts';
 import { RAW_POLICY, rollupFieldName, rollups, type RollupName } from './retention.ts';
 import { retentionOf, retentionPolicies, type FieldName, type MeasurementName, type RollupAggregate } from './schema.ts';
 
@@ -150,13 +150,8 @@ function selection<M extends MeasurementName>(columns: readonly ColumnSpec<M>[],
     .join(', ');
 }
 
-/**
- * A tag value as an InfluxQL string literal. Not `literal()` from influx.ts: the influx package's
- * stringLit escapes quotes but not backslashes (it doubles only the first `\'`), so a value ending
- * in `\` escapes its own closing quote and the next literal's text becomes code. InfluxQL's
- * scanner reads `\\` and `\'` inside '…', so both are escaped here, backslashes first.
- */
-export const tagValue = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A tag value as an InfluxQL string literal (see `literal()`). */
+export const tagValue = literal;
 
 const tagFilter = (tags: Readonly<Record<string, string>>): string =>
   Object.entries(tags)
