@@ -17,7 +17,8 @@ const jsonSchema = (schema: z.ZodType): JsonSchema => {
 
 /** The errors any route can answer with besides its own. */
 const commonErrors = (spec: Route): ApiErrorCode[] => [
-  ...(spec.params || spec.query || spec.body ? (['invalid-parameter'] as const) : []),
+  // Every route refuses query parameters it does not know.
+  'invalid-parameter',
   ...(spec.body ? (['invalid-body', 'payload-too-large'] as const) : []),
   ...(spec.access === 'public' ? [] : (['unauthenticated'] as const)),
   ...(spec.access === 'public' || spec.access === 'viewer' ? [] : (['forbidden'] as const)),

@@ -82,6 +82,8 @@ export function parseInput<T>(where: 'path' | 'query' | 'body', schema: z.ZodTyp
   return parsed.data;
 }
 
+const noQuery = z.strictObject({});
+
 export interface MountOptions {
   identify(request: Request): Promise<Principal | undefined>;
   /** Called after a successful write (any method but GET). */
@@ -115,7 +117,8 @@ export function mount(router: Router, routes: readonly Route[], options: MountOp
         }
         const input: RouteInput<unknown, unknown, unknown> = {
           params: parseInput('path', spec.params, request.params),
-          query: parseInput('query', spec.query, request.query),
+          // A route without query parameters refuses any, as the others refuse unknown ones.
+          query: parseInput('query', spec.query ?? noQuery, request.query),
           body: parseInput('body', spec.body, request.body),
           principal,
           request,

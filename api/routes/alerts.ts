@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { severities } from '../../config/alerts.ts';
+import { alertKinds } from '../../model/alerts.ts';
 import { isActive, nextBoundary, fromSettings, type MaintenanceWindow } from '../../model/maintenance.ts';
 import { windowFromRequest } from '../../model/maintenance-request.ts';
 import { ALERT_ID_PATTERN, type AlertRecord } from '../../store/control.ts';
@@ -27,7 +28,7 @@ const alertsQuery = z.strictObject({
   from: timeParam.optional(),
   to: timeParam.optional(),
   severity: z.enum(severities).optional(),
-  kind: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be an alert kind such as link-down').optional(),
+  kind: z.enum(alertKinds).optional(),
   site: idParam.optional(),
   entity: idParam.optional(),
   acked: booleanParam.optional(),
