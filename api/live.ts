@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip, gzipSync } from 'node:zlib';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../model/logger.ts';
 import type { AlertRecord, ControlStore, EntityStateRecord } from '../store/control.ts';
@@ -22,8 +24,12 @@ type NewEvent = { type: 'state'; atMs: number; change: StateChange } | { type: '
 
 export interface Snapshot {
   report: StatusReport;
-  /** `report` as JSON, serialised once per refresh. */
-  body: string;
+  /** `report` as UTF-8 JSON, serialised once per refresh: a request only copies bytes. */
+  body: Buffer;
+  /** `body` gzipped, also once per refresh, for clients that accept it (browsers do). */
+  gzip: Buffer;
+  /** Of `body`; the gzip form's is this with `-gz` inside the quotes, as a representation's
+   * validator must differ per encoding. */
   etag: string;
 }
 
@@ -59,9 +65,20 @@ export interface LiveStatusOptions {
   lookbackMs?: number;
 }
 
-const serialise = (report: StatusReport): Snapshot => {
-  const body = JSON.stringify(report);
+const gzipAsync = promisify(gzip);
+
+const serialised = (report: StatusReport) => {
+  const body = Buffer.from(JSON.stringify(report));
   return { report, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"` };
+};
+/** In the thread pool, so compressing a district's status does not hold up requests. */
+const serialise = async (report: StatusReport): Promise<Snapshot> => {
+  const plain = serialised(report);
+  return { ...plain, gzip: await gzipAsync(plain.body) };
+};
+const serialiseNow = (report: StatusReport): Snapshot => {
+  const plain = serialised(report);
+  return { ...plain, gzip: gzipSync(plain.body) };
 };
 
 /** Engine rows come from another process whose writes land a little after their timestamps:
@@ -82,7 +99,7 @@ export function createLiveStatus(options: LiveStatusOptions): LiveStatus {
   // process is recognised as such (canResume) instead of being taken for a recent one.
   const firstId = Math.max(1, Math.floor(clock()));
   let nextId = firstId;
-  let current = serialise(buildStatus({ config, states: [], latest: { traffic: [], icmp: [], polls: [] }, nowMs: clock() }));
+  let current = serialiseNow(buildStatus({ config, states: [], latest: { traffic: [], icmp: [], polls: [] }, nowMs: clock() }));
   let last: RefreshOutcome | undefined;
   let loadedStates = false;
   let checkedUntilMs: number | undefined;
@@ -140,7 +157,7 @@ export function createLiveStatus(options: LiveStatusOptions): LiveStatus {
       }
       const report = buildStatus({ config, states: [...states.values()], latest, nowMs });
       const countsChanged = JSON.stringify(report.counts) !== JSON.stringify(current.report.counts);
-      current = serialise(report);
+      current = await serialise(report);
       if (countsChanged && checkedUntilMs !== undefined) emit({ type: 'status', atMs: nowMs, counts: report.counts });
       checkedUntilMs = nowMs;
       last = { ok: true, atMs: nowMs, events };

@@ -185,7 +185,7 @@ const portFree = (port: number) =>
   });
 
 /** An HTTP and an RPC port, both free, in the range the project keeps for private influxds. */
-async function sparePorts(): Promise<{ httpPort: number; rpcPort: number }> {
+export async function sparePorts(): Promise<{ httpPort: number; rpcPort: number }> {
   for (let port = 18290; port < 18299; port += 2) {
     if ((await portFree(port)) && (await portFree(port + 1))) return { httpPort: port, rpcPort: port + 1 };
   }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { get as httpGet, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes, createApp } from '../../../api/app.ts';
 import { createApiMetrics } from '../../../api/metrics.ts';
@@ -100,6 +101,29 @@ describe('the API in process', () => {
     expect(report.links).toEqual([expect.objectContaining({ id: 'nam-xe-internet', state: 'unknown', stale: true })]);
     const again = await get(open.base, '/api/v1/status', { headers: { 'If-None-Match': status.headers.get('etag')! } });
     expect(again.status).toBe(304);
+  });
+
+  it('sends the status gzipped to a client that accepts it, with its own validator', async () => {
+    const raw = (encoding: string, extra: Record<string, string> = {}) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+        const request = httpGet(`${open.base}/api/v1/status`, { headers: { 'Accept-Encoding': encoding, ...extra } }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
+        });
+        request.on('error', reject);
+      });
+    const plain = await raw('identity');
+    const zipped = await raw('gzip, deflate, br');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('Accept-Encoding');
+    expect(Number(zipped.headers['content-length'])).toBe(zipped.body.length);
+    expect(JSON.parse(gunzipSync(zipped.body).toString())).toEqual(JSON.parse(plain.body.toString()));
+    expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+    expect((await raw('gzip', { 'If-None-Match': `W/${zipped.headers.etag}` })).status).toBe(304);
+    expect((await raw('identity', { 'If-None-Match': String(zipped.headers.etag) })).status).toBe(200);
+    expect((await raw('gzip;q=0')).headers['content-encoding']).toBeUndefined();
   });
 
   it.each([

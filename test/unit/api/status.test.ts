@@ -67,6 +67,17 @@ describe('buildStatus', () => {
     expect(report.devices[0]!.stale).toBe(true);
   });
 
+  it('rounds figures to whole bit/s and hundredths, keeping absent ones absent', () => {
+    const latest: LatestMeasures = {
+      traffic: [{ link: 'nam-xe-internet', atMs: NOW - 30_000, inBps: 5_123_456.789, outBps: 0.4, inUtilizationPct: 51.234567 }],
+      icmp: [{ owner: { kind: 'link', id: 'nam-xe-internet' }, target: '10.0.0.254', atMs: NOW - 10_000, up: true, lossPct: 33.33333, rttAvgMs: 12.3456, jitterMs: 0.004 }],
+      polls: [],
+    };
+    const link = buildStatus({ config: config(), states: [], latest, nowMs: NOW }).links[0]!;
+    expect(link).toMatchObject({ inBps: 5_123_457, outBps: 0, inUtilizationPct: 51.23, lossPct: 33.33, rttMs: 12.35, jitterMs: 0 });
+    expect('outUtilizationPct' in link).toBe(false);
+  });
+
   it('ignores recorded states of entities no longer in the inventory', () => {
     const gone: EntityStateRecord = { ...down, entity: 'removed-link' };
     const report = buildStatus({ config: config(), states: [gone], latest: none, nowMs: NOW });
