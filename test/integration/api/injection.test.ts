@@ -16,11 +16,13 @@ import { point } from '../../../store/schema.ts';
 // parameter and each string of a write's body, against a real InfluxDB: every answer is either a
 // 4xx JSON error naming what was wrong or, for free text, a success that stored the text as it
 // came; nothing is a 500, and afterwards the database and a canary series are still there.
+// The same walk reads every answer and log line for the credentials the config holds.
 
 const URL = process.env.LINKWATCH_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086';
 const DATABASE = `lw_api_inject_${process.pid}`;
 const CHEAP = { N: 2 ** 10, r: 8, p: 1 };
 const PASSWORD = 'an-admin-pass-1';
+const CREDENTIALS = { influx: 'walk-influx-pw-41', community: 'walk-community-s3cret', authKey: 'walk-auth-key-0123', privKey: 'walk-priv-key-4567' } as const;
 
 const HOSTILE = [
   "x' OR ''='",
@@ -50,7 +52,10 @@ const FREE_TEXT_PARAMS = new Set(['streamEvents.lastEventId', 'getInterfaceTraff
 /** Body fields that are free text, stored as they came (and read back below). */
 const FREE_TEXT_BODY = new Set(['acknowledgeAlert.comment', 'createMaintenance.comment', 'createToken.name', 'login.password']);
 
-const quiet: Logger = Object.fromEntries((['debug', 'info', 'warn', 'error'] as const).map((level) => [level, () => {}])) as unknown as Logger;
+const logLines: string[] = [];
+const logger: Logger = Object.fromEntries(
+  (['debug', 'info', 'warn', 'error'] as const).map((level) => [level, (fields: unknown, message?: string) => logLines.push(`${level} ${JSON.stringify(fields)} ${message ?? ''}`)]),
+) as unknown as Logger;
 
 interface Operation {
   operationId: string;
@@ -64,7 +69,10 @@ describe('hostile input on every route', () => {
   let server: ApiServer;
   let token = '';
   let spareWindow = '';
+  let passwordHash = '';
   const now = Date.now();
+  /** Every answer's headers and body, except the one that makes a token (its secret is its point). */
+  const answers: string[] = [];
 
   /** A request as a script makes it; the answer's body is read as JSON when it is JSON. */
   const send = async (method: string, path: string, body?: unknown) => {
@@ -78,22 +86,25 @@ describe('hostile input on every route', () => {
       return { status: response.status, type, body: undefined };
     }
     const text = await response.text();
+    if (!(method === 'post' && path.startsWith('/api/v1/tokens') && response.status === 201)) answers.push(JSON.stringify([...response.headers]), text);
     return { status: response.status, type, body: type.includes('json') ? JSON.parse(text) : text };
   };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lw-inject-'));
+    passwordHash = await hashPassword(PASSWORD, CHEAP);
     const parsed = parseConfig(
       `
-influx: {url: "${URL}", database: ${DATABASE}}
+influx: {url: "${URL.replace('://', `://linkwatch:${CREDENTIALS.influx}@`)}", database: ${DATABASE}}
 api:
   users:
-    - {name: an, role: admin, passwordHash: "${await hashPassword(PASSWORD, CHEAP)}"}
+    - {name: an, role: admin, passwordHash: "${passwordHash}"}
   statusRefresh: 1h
 sites:
   - {id: nam-xe, name: Xã Nậm Xé, kind: commune}
 devices:
-  - {id: nam-xe-router, site: nam-xe, role: router, address: 127.0.0.2, snmp: {credentials: {version: 2c, community: public}}}
+  - {id: nam-xe-router, site: nam-xe, role: router, address: 127.0.0.2, snmp: {credentials: {version: 2c, community: ${CREDENTIALS.community}}}}
+  - {id: nam-xe-switch, site: nam-xe, role: switch, address: 127.0.0.7, snmp: {credentials: {version: 3, user: linkwatch, level: authPriv, authProtocol: sha256, authKey: ${CREDENTIALS.authKey}, privProtocol: aes, privKey: ${CREDENTIALS.privKey}}}}
 links:
   - {id: nam-xe-vnpt, site: nam-xe, kind: internet, provider: VNPT, device: nam-xe-router, interface: Gi0/0/1, targets: [127.0.0.3], capacity: {downMbps: 100, upMbps: 100}}
 `,
@@ -108,7 +119,7 @@ links:
     expect((await fetch(`${URL}/write?db=${DATABASE}&rp=events&precision=ms`, { method: 'POST', body: lines.join('\n') })).status).toBe(204);
     expect((await fetch(`${URL}/write?db=${DATABASE}&rp=raw&precision=ms`, { method: 'POST', body: `canary,site=nam-xe value=1 ${now - 60_000}\ncanary,site=nam-xe value=2 ${now - 30_000}` })).status).toBe(204);
 
-    server = await startApiServer({ config, logger: quiet, listen: '127.0.0.1:0', configDir: dir });
+    server = await startApiServer({ config, logger, listen: '127.0.0.1:0', configDir: dir });
     const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'an', password: PASSWORD }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
@@ -122,7 +133,7 @@ links:
   afterAll(async () => {
     await server?.close();
     await rm(dir, { recursive: true, force: true });
-    await influxQuery(config.influx, `DROP DATABASE "${DATABASE}"`).catch(() => undefined);
+    await influxQuery({ ...config.influx, url: URL }, `DROP DATABASE "${DATABASE}"`).catch(() => undefined);
   });
 
   /** A valid value for each path parameter, so only the one under test is hostile. */
@@ -216,5 +227,14 @@ links:
     const canary = rows(await influxQuery(config.influx, `SELECT count("value") FROM "${DATABASE}"."raw"."canary"`));
     expect(canary[0]?.count).toBe(2);
     expect((await send('get', '/healthz')).status).toBe(200);
+  });
+
+  it('never answered or logged a credential, a password, its hash or the walk’s token', () => {
+    const secrets = [...Object.values(CREDENTIALS), PASSWORD, passwordHash, passwordHash.split('$').at(-1)!, token, token.split('_').at(-1)!];
+    expect(answers.length).toBeGreaterThan(300);
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      for (const text of [...answers, ...logLines]) expect(text.includes(secret), `${secret.slice(0, 6)}… in ${text.slice(0, 300)}`).toBe(false);
+    }
   });
 });
