@@ -15,12 +15,8 @@
  * statusBytes, statusGzipBytes, statusIdentityRps, statusIdentityRatio, statusIdentityP99Ms,
  * series30dP95Ms, seriesBaselineP95Ms, seriesRatio.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { get as httpGet, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import express from 'express';
 import { createApp } from '../api/app.ts';
@@ -35,20 +31,11 @@ import { toLine } from '../store/line-protocol.ts';
 import { rollupFieldName } from '../store/retention.ts';
 import { ensureRetention } from '../store/retention.ts';
 import { point, type Point } from '../store/schema.ts';
-import { sparePorts } from './bench-writer.ts';
-import { startInfluxd, stopInfluxd, type InfluxdOptions } from './services.ts';
+import { intArgument, runWhenMain, withPrivateInfluxd } from './bench-kit.ts';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-function argument(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  if (index < 0) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer; got "${args[index + 1] ?? ''}"`);
-  return value;
-}
 
 function inventoryYaml(url: string, sites: number): string {
   const lines = [`influx: {url: "${url}", database: bench_api}`, 'api: {statusRefresh: 1h}', 'sites:', '  - {id: dc, name: Trung tâm huyện, kind: district-centre}'];
@@ -230,33 +217,19 @@ export async function benchApi(options: { url: string; links: number; seconds: n
 }
 
 async function main(args: string[]): Promise<number> {
-  const links = argument(args, '--links', 1_000);
-  const seconds = argument(args, '--seconds', 10);
-  const seriesLinks = argument(args, '--series-links', 5);
-  const dir = await mkdtemp(join(tmpdir(), 'linkwatch-bench-api-'));
-  const influxd: InfluxdOptions = { dir, ...(await sparePorts()) };
+  const links = intArgument(args, '--links', 1_000);
+  const seconds = intArgument(args, '--seconds', 10);
+  const seriesLinks = intArgument(args, '--series-links', 5);
   const log = (line: string) => console.error(line);
-  await startInfluxd(influxd, log);
-  try {
-    const result = await benchApi({ url: `http://127.0.0.1:${influxd.httpPort}`, links, seconds, seriesLinks, log });
+  return withPrivateInfluxd({ name: 'bench-api', log }, async (url) => {
+    const result = await benchApi({ url, links, seconds, seriesLinks, log });
     console.log(`\nbare express {"ok":true}: ${result.baselineRps} req/s`);
     console.log(`GET /api/v1/status, ${result.links} links, gzip (${(result.statusGzipBytes / 1024).toFixed(0)} kB): ${result.statusRps} req/s, p99 ${result.statusP99Ms} ms → ${result.statusRpsRatio}× the bare route`);
     console.log(`GET /api/v1/status, ${result.links} links, identity (${(result.statusBytes / 1024).toFixed(0)} kB): ${result.statusIdentityRps} req/s, p99 ${result.statusIdentityP99Ms} ms → ${result.statusIdentityRatio}× the bare route`);
     console.log(`30 days of one link's traffic (${result.seriesPoints} points): p95 ${result.series30dP95Ms} ms; the same range straight from InfluxDB: p95 ${result.seriesBaselineP95Ms} ms (${result.seriesRatio}×)\n`);
     console.log(JSON.stringify(result));
     return 0;
-  } finally {
-    await stopInfluxd(influxd, log);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`bench-api: ${error.message}`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, 'bench-api', main);

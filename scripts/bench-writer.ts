@@ -11,10 +11,8 @@
  * prints a table and, last, one JSON line.
  */
 import { rm, mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InfluxSettings } from '../config/schema.ts';
 import { toLine } from '../store/line-protocol.ts';
@@ -23,7 +21,7 @@ import { ensureRetention } from '../store/retention.ts';
 import { point, type Point } from '../store/schema.ts';
 import { openSpool } from '../collector/storage/spool.ts';
 import { createInfluxWriter, type WriterLogger } from '../collector/storage/writer.ts';
-import { startInfluxd, stopInfluxd, type InfluxdOptions } from './services.ts';
+import { intArgument, runWhenMain, withPrivateInfluxd } from './bench-kit.ts';
 
 export interface BenchWriterOptions {
   url: string;
@@ -177,40 +175,14 @@ export async function benchWriter(options: BenchWriterOptions): Promise<BenchWri
 // Standalone
 // ---------------------------------------------------------------------------------------------
 
-const portFree = (port: number) =>
-  new Promise<boolean>((resolvePort) => {
-    const server = createServer();
-    server.once('error', () => resolvePort(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
-  });
-
-/** An HTTP and an RPC port, both free, in the range the project keeps for private influxds. */
-export async function sparePorts(): Promise<{ httpPort: number; rpcPort: number }> {
-  for (let port = 18290; port < 18299; port += 2) {
-    if ((await portFree(port)) && (await portFree(port + 1))) return { httpPort: port, rpcPort: port + 1 };
-  }
-  throw new Error('no free port pair in 18290–18299 for a private influxd');
-}
-
-function argument(args: string[], name: string, fallback: number): number {
-  const index = args.indexOf(name);
-  if (index < 0) return fallback;
-  const value = Number(args[index + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer; got "${args[index + 1] ?? ''}"`);
-  return value;
-}
-
 async function main(args: string[]): Promise<number> {
-  const points = argument(args, '--points', 400_000);
-  const batchSize = argument(args, '--batch-size', 5000);
-  const concurrency = argument(args, '--concurrency', 2);
-  const rounds = argument(args, '--rounds', 3);
-  const dir = await mkdtemp(join(tmpdir(), 'linkwatch-bench-influxd-'));
-  const influxd: InfluxdOptions = { dir, ...(await sparePorts()) };
+  const points = intArgument(args, '--points', 400_000);
+  const batchSize = intArgument(args, '--batch-size', 5000);
+  const concurrency = intArgument(args, '--concurrency', 2);
+  const rounds = intArgument(args, '--rounds', 3);
   const log = (line: string) => console.error(line);
-  await startInfluxd(influxd, log);
-  try {
-    const result = await benchWriter({ url: `http://127.0.0.1:${influxd.httpPort}`, database: 'bench', points, batchSize, concurrency, rounds, log });
+  return withPrivateInfluxd({ name: 'bench-writer', log }, async (url) => {
+    const result = await benchWriter({ url, database: 'bench', points, batchSize, concurrency, rounds, log });
     const k = (value: number) => `${(value / 1000).toFixed(1)}k`.padStart(8);
     console.log(`\n${result.points} points × ${result.rounds} rounds, ${result.series} series, batches of ${result.batchSize}, ${result.concurrency} in flight (points/s)`);
     console.log('            ' + result.rawPointsPerSec.map((_, i) => `round ${i + 1}`.padStart(8)).join(' ') + '   median');
@@ -219,18 +191,7 @@ async function main(args: string[]): Promise<number> {
     console.log(`writer / raw: ${result.writerRatioVsRaw.toFixed(3)} (target ≥ 0.8)\n`);
     console.log(JSON.stringify(result));
     return result.writerRatioVsRaw >= 0.8 ? 0 : 1;
-  } finally {
-    await stopInfluxd(influxd, log);
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      console.error(`bench-writer: ${error.message}`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(import.meta.url, 'bench-writer', main);
