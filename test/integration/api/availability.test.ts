@@ -1,14 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.ts';
-import type { Principal } from '../../../api/auth/principal.ts';
-import { createLiveStatus } from '../../../api/live.ts';
-import { parseConfig } from '../../../config/load.ts';
-import type { Logger } from '../../../model/logger.ts';
-import { createControlStore } from '../../../store/control.ts';
-import { createInfluxHttp, influxQuery } from '../../../store/influx.ts';
+import { startTestApi, testConfig, testStores, type TestApi } from '../../helpers/api.ts';
 import { toLine } from '../../../store/line-protocol.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { point, type Point } from '../../../store/schema.ts';
@@ -24,9 +15,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-const config = (() => {
-  const parsed = parseConfig(
-    `
+const config = testConfig(
+  `
 influx: {url: "${URL}", database: ${DATABASE}}
 alerts: {timezone: Asia/Ho_Chi_Minh}
 sites:
@@ -39,13 +29,7 @@ links:
   - {id: nam-xe-tslcd, site: nam-xe, kind: tslcd, targets: [127.0.0.4]}
   - {id: ta-leng-vnpt, site: ta-leng, kind: internet, targets: [127.0.0.5]}
 `,
-    { env: {} },
-  );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.config;
-})();
-
-const quiet: Logger = Object.fromEntries((['debug', 'info', 'warn', 'error'] as const).map((level) => [level, () => {}])) as unknown as Logger;
+);
 
 async function writeLines(policy: string, lines: readonly string[]): Promise<void> {
   const response = await fetch(`${URL}/write?db=${DATABASE}&rp=${policy}&precision=ms`, { method: 'POST', body: lines.join('\n') });
@@ -53,19 +37,13 @@ async function writeLines(policy: string, lines: readonly string[]): Promise<voi
 }
 const writeEvents = (points: Point[]) => writeLines('events', points.map((p) => toLine(p)!));
 
-const identify = async (request: Request): Promise<Principal | undefined> => {
-  const name = request.header('x-test-user');
-  return name === undefined ? undefined : { name, role: 'viewer', via: 'session' };
-};
-
 const near = (expected: number) => expect.closeTo(expected, 6);
 
 describe('availability over InfluxDB', () => {
   const now = Math.floor(Date.now() / HOUR) * HOUR;
-  const influx = createInfluxHttp(config.influx);
-  const control = createControlStore({ settings: config.influx, clock: () => now });
-  const live = createLiveStatus({ config, influx, control, logger: quiet, clock: () => now, refreshMs: 60_000 });
-  let server: Server;
+  const stores = testStores(config, () => now);
+  const { control } = stores;
+  let api: TestApi | undefined;
   let base = '';
   const get = async (path: string) => {
     const response = await fetch(base + path, { headers: { 'x-test-user': 'viewer' } });
@@ -110,14 +88,11 @@ describe('availability over InfluxDB', () => {
     const window = await control.addMaintenance({ match: { links: ['nam-xe-vnpt'] }, startMs: now - 5.5 * HOUR, endMs: now - 4 * HOUR, comment: 'thay cáp quang', by: 'test' });
     expect(window.ok).toBe(true);
 
-    server = await new Promise((resolve) => {
-      const s = createApp({ config, influx, control, logger: quiet, clock: () => now, live, identify, heartbeatMs: 200 }).listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi({ config, clock: () => now, stores });
+    base = api.base;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
-    await influxQuery(config.influx, `DROP DATABASE "${DATABASE}"`).catch(() => undefined);
+    await api?.close();
   });
 
   it('counts a link’s outages against it, maintenance excluded, the gap in its data as unknown', async () => {

@@ -1,14 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.ts';
-import type { Principal } from '../../../api/auth/principal.ts';
-import { createLiveStatus } from '../../../api/live.ts';
-import { parseConfig } from '../../../config/load.ts';
-import type { Logger } from '../../../model/logger.ts';
-import { createControlStore } from '../../../store/control.ts';
-import { createInfluxHttp, influxQuery } from '../../../store/influx.ts';
+import { startTestApi, testConfig, testStores, type TestApi } from '../../helpers/api.ts';
 import { toLine } from '../../../store/line-protocol.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { point, type Point } from '../../../store/schema.ts';
@@ -21,9 +12,8 @@ const URL = process.env.LINKWATCH_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086';
 const DATABASE = `lw_api_${process.pid}`;
 const HOUR = 3_600_000;
 
-const config = (() => {
-  const parsed = parseConfig(
-    `
+const config = testConfig(
+  `
 influx: {url: "${URL}", database: ${DATABASE}}
 collector: {snmp: {interval: 1m}, icmp: {interval: 30s}}
 alerts:
@@ -37,32 +27,19 @@ devices:
 links:
   - {id: nam-xe-vnpt, site: nam-xe, kind: internet, provider: VNPT, device: nam-xe-router, interface: WAN1, targets: [127.0.0.3], capacity: {downMbps: 100, upMbps: 100}}
 `,
-    { env: {} },
-  );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.config;
-})();
-
-const quiet: Logger = Object.fromEntries((['debug', 'info', 'warn', 'error'] as const).map((level) => [level, () => {}])) as unknown as Logger;
+);
 
 async function write(policy: 'raw' | 'events', points: Point[]): Promise<void> {
   const response = await fetch(`${URL}/write?db=${DATABASE}&rp=${policy}&precision=ms`, { method: 'POST', body: points.map((p) => toLine(p)).join('\n') });
   expect(response.status).toBe(204);
 }
 
-/** The person a request comes from, by a test header: users and tokens are tested elsewhere. */
-const identify = async (request: Request): Promise<Principal | undefined> => {
-  const name = request.header('x-test-user');
-  return name === undefined ? undefined : { name, role: name === 'viewer' ? 'viewer' : 'operator', via: 'session' };
-};
-
 describe('the API over InfluxDB', () => {
   const now = Date.now();
   let clock = now;
-  const influx = createInfluxHttp(config.influx);
-  const control = createControlStore({ settings: config.influx, clock: () => clock });
-  const live = createLiveStatus({ config, influx, control, logger: quiet, clock: () => clock, refreshMs: 60_000 });
-  let server: Server;
+  const stores = testStores(config, () => clock);
+  const { control, live } = stores;
+  let api: TestApi | undefined;
   let base = '';
   const call = async (path: string, init: RequestInit & { user?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -85,15 +62,12 @@ describe('the API over InfluxDB', () => {
       point('icmp', now - 20_000, { site: 'nam-xe', link: 'nam-xe-vnpt', target: '127.0.0.3' }, { up: 1, sent: 5, received: 5, loss_pct: 0, rtt_min_ms: 20, rtt_avg_ms: 24.5, rtt_max_ms: 30, jitter_ms: 2 }),
       point('interface_traffic', now - 30_000, { site: 'nam-xe', device: 'nam-xe-router', interface: 'WAN1', link: 'nam-xe-vnpt' }, { in_bps: 42e6, out_bps: 5e6, in_utilization_pct: 42, out_utilization_pct: 5, interval_s: 60 }),
     ]);
-    server = await new Promise((resolve) => {
-      const s = createApp({ config, influx, control, logger: quiet, clock: () => clock, live, identify, heartbeatMs: 200 }).listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi({ config, clock: () => clock, stores, roleOf: (name) => (name === 'viewer' ? 'viewer' : 'operator') });
+    base = api.base;
     expect((await live.refresh()).ok).toBe(true);
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
-    await influxQuery(config.influx, `DROP DATABASE "${DATABASE}"`).catch(() => undefined);
+    await api?.close();
   });
 
   it('builds the status from the engine’s states and the newest points', async () => {

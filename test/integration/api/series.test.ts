@@ -1,14 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import type { Request } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../../api/app.ts';
-import type { Principal } from '../../../api/auth/principal.ts';
-import { createLiveStatus } from '../../../api/live.ts';
-import { parseConfig } from '../../../config/load.ts';
-import type { Logger } from '../../../model/logger.ts';
-import { createControlStore } from '../../../store/control.ts';
-import { createInfluxHttp, influxQuery } from '../../../store/influx.ts';
+import { startTestApi, testConfig, testStores, type TestApi } from '../../helpers/api.ts';
 import { toLine } from '../../../store/line-protocol.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { point, type Point } from '../../../store/schema.ts';
@@ -25,9 +16,8 @@ const MIN = 60 * S;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-const config = (() => {
-  const parsed = parseConfig(
-    `
+const config = testConfig(
+  `
 influx: {url: "${URL}", database: ${DATABASE}}
 collector: {snmp: {interval: 1m}, icmp: {interval: 30s}}
 sites:
@@ -39,13 +29,7 @@ links:
   - {id: nam-xe-vnpt, site: nam-xe, kind: internet, provider: VNPT, device: nam-xe-router, interface: Gi0/0/1, targets: [127.0.0.3, 127.0.0.5], capacity: {downMbps: 100, upMbps: 100}}
   - {id: nam-xe-ping, site: nam-xe, kind: internet, targets: [127.0.0.6]}
 `,
-    { env: {} },
-  );
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return parsed.config;
-})();
-
-const quiet: Logger = Object.fromEntries((['debug', 'info', 'warn', 'error'] as const).map((level) => [level, () => {}])) as unknown as Logger;
+);
 
 async function writeLines(policy: string, lines: readonly (string | undefined)[]): Promise<void> {
   const response = await fetch(`${URL}/write?db=${DATABASE}&rp=${policy}&precision=ms`, { method: 'POST', body: lines.filter((line) => line !== undefined).join('\n') });
@@ -53,21 +37,15 @@ async function writeLines(policy: string, lines: readonly (string | undefined)[]
 }
 const write = (policy: 'raw' | 'events', points: Point[]) => writeLines(policy, points.map((p) => toLine(p)));
 
-const identify = async (request: Request): Promise<Principal | undefined> => {
-  const name = request.header('x-test-user');
-  return name === undefined ? undefined : { name, role: 'viewer', via: 'session' };
-};
-
 const LINK_TAGS = { site: 'nam-xe', device: 'nam-xe-router', interface: 'Gi0/0/1', link: 'nam-xe-vnpt' };
 const trafficTagSet = 'device=nam-xe-router,interface=Gi0/0/1,link=nam-xe-vnpt,site=nam-xe';
 
 describe('series over InfluxDB', () => {
   // On a whole hour, so buckets of every step up to an hour line up with the points written.
   const now = Math.floor(Date.now() / HOUR) * HOUR;
-  const influx = createInfluxHttp(config.influx);
-  const control = createControlStore({ settings: config.influx, clock: () => now });
-  const live = createLiveStatus({ config, influx, control, logger: quiet, clock: () => now, refreshMs: 60_000 });
-  let server: Server;
+  const stores = testStores(config, () => now);
+  const { influx } = stores;
+  let api: TestApi | undefined;
   let base = '';
   const get = async (path: string) => {
     const response = await fetch(base + path, { headers: { 'x-test-user': 'viewer' } });
@@ -115,14 +93,11 @@ describe('series over InfluxDB', () => {
       point('entity_state', now - 2 * HOUR, { site: 'nam-xe', entity_kind: 'site', entity: 'nam-xe-router' }, { state: 'down', previous: 'up' }),
     ]);
 
-    server = await new Promise((resolve) => {
-      const s = createApp({ config, influx, control, logger: quiet, clock: () => now, live, identify, heartbeatMs: 200 }).listen(0, '127.0.0.1', () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    api = await startTestApi({ config, clock: () => now, stores });
+    base = api.base;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
-    await influxQuery(config.influx, `DROP DATABASE "${DATABASE}"`).catch(() => undefined);
+    await api?.close();
   });
 
   it('answers a link’s traffic over the last hour from raw points, one per minute', async () => {
