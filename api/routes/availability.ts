@@ -76,7 +76,9 @@ export function availabilityRoutes(deps: ApiDeps): Route[] {
   const { config, influx, control, clock } = deps;
   const timeZone = config.alerts.timezone;
   const subjects = { link: subjectsOf(config, 'link'), device: subjectsOf(config, 'device'), site: subjectsOf(config, 'site') };
-  const linksAt = (siteId: string) => subjects.link.filter((link) => link.site === siteId);
+  const linksBySite = new Map<string, Subject[]>();
+  for (const link of subjects.link) linksBySite.set(link.site, [...(linksBySite.get(link.site) ?? []), link]);
+  const linksAt = (siteId: string): readonly Subject[] => linksBySite.get(siteId) ?? [];
 
   const periodOf = (query: { from?: z.output<typeof timeParam>; to?: z.output<typeof timeParam> }, buckets: number): Period => {
     const nowMs = clock();
