@@ -182,7 +182,7 @@ links:
         }
         // A parameter no route knows, named with hostile text.
         const unknown = await send(method, template.replace(/\{(\w+)\}/g, (_all, name: string) => encodeURIComponent(validPath(template, name))) + `?${new URLSearchParams({ "x' OR 1=1": '1' })}`, validBodies[operation.operationId]);
-        if (operation.operationId !== 'login') expect(unknown.status, `${template} with an unknown parameter`).toBe(400);
+        expect(unknown.status, `${template} with an unknown parameter`).toBe(400);
         tried++;
       }
     }

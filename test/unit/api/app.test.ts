@@ -104,9 +104,9 @@ describe('the API in process', () => {
   });
 
   it('sends the status gzipped to a client that accepts it, with its own validator', async () => {
-    const raw = (encoding: string, extra: Record<string, string> = {}) =>
+    const raw = (encoding: string | undefined, extra: Record<string, string> = {}) =>
       new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-        const request = httpGet(`${open.base}/api/v1/status`, { headers: { 'Accept-Encoding': encoding, ...extra } }, (response) => {
+        const request = httpGet(`${open.base}/api/v1/status`, { headers: { ...(encoding === undefined ? {} : { 'Accept-Encoding': encoding }), ...extra } }, (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body: Buffer.concat(chunks) }));
@@ -124,6 +124,8 @@ describe('the API in process', () => {
     expect((await raw('gzip', { 'If-None-Match': `W/${zipped.headers.etag}` })).status).toBe(304);
     expect((await raw('identity', { 'If-None-Match': String(zipped.headers.etag) })).status).toBe(200);
     expect((await raw('gzip;q=0')).headers['content-encoding']).toBeUndefined();
+    // No Accept-Encoding at all (curl, scripts): plain JSON.
+    expect((await raw(undefined)).headers['content-encoding']).toBeUndefined();
   });
 
   it.each([
