@@ -72,7 +72,8 @@ export interface LinkView {
   icmp: { intervalMs: number; count: number };
 }
 
-const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+/** The object without its undefined fields (absent, not `null`, in JSON answers). */
+export const defined = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 function parseInterfaces(json: string): InterfaceView[] {
   try {

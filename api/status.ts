@@ -3,6 +3,7 @@ import type { EntityKind, EntityState } from '../model/alerts.ts';
 import { entityStates } from '../model/alerts.ts';
 import type { EntityStateRecord } from '../store/control.ts';
 import type { LatestIcmp, LatestMeasures } from '../store/latest.ts';
+import { defined } from './inventory.ts';
 
 // The current status of every site, device and link, as one answer. Pure: built from the
 // engine's last state rows and the newest points, so a table test covers every case without a
@@ -89,7 +90,6 @@ function bestRound(rounds: readonly LatestIcmp[], order: readonly string[]): Lat
  * a quarter of the bytes of full doubles, for 5,000 links in one answer. */
 const hundredths = (value: number | undefined) => (value === undefined ? undefined : Math.round(value * 100) / 100);
 const whole = (value: number | undefined) => (value === undefined ? undefined : Math.round(value));
-const defined = <T extends object>(fields: T): Partial<T> => Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 const isFresh = (atMs: number | undefined, intervalMs: number, nowMs: number) => atMs !== undefined && nowMs - atMs <= 2 * intervalMs;
 
