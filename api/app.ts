@@ -14,6 +14,7 @@ import { eventRoutes, type EventStreamOptions } from './routes/events.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { statusRoutes } from './routes/status.ts';
+import { serveWeb } from './web.ts';
 
 export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
   live: LiveStatus;
@@ -25,6 +26,8 @@ export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
   /** Overrides who a request is from (tests); default the auth services' tokens and sessions. */
   identify?: (request: express.Request) => Promise<Principal | undefined>;
   recordAudit?: Parameters<typeof mount>[2]['recordAudit'];
+  /** The dashboard's built files, served at /; absent: the API alone. */
+  webRoot?: string;
 }
 
 /** Every route the API serves, in one list: the router and (later) the OpenAPI document. */
@@ -54,6 +57,7 @@ export function createApp(options: AppOptions): Express {
   mount(versioned, routes.filter((r) => !r.absolute), { identify, recordAudit, observe });
   app.use(absolute);
   app.use('/api/v1', versioned);
+  if (options.webRoot !== undefined) serveWeb(app, options.webRoot);
 
   // A known path asked with another method is 405 with Allow; anything else is 404, as JSON.
   const patterns = routes.map((r) => ({ method: r.method.toUpperCase(), regex: new RegExp(`^${r.absolute ? '' : '/api/v1'}${r.path.replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`) }));

@@ -9,6 +9,7 @@ import { createApp, type AppOptions } from './app.ts';
 import { createAuthServices } from './auth/services.ts';
 import { loadUsers } from './auth/users.ts';
 import { createLiveStatus, type LiveStatus } from './live.ts';
+import { DEFAULT_WEB_ROOT, webRootStatus } from './web.ts';
 
 // The API as a running server: the store clients, the status snapshot refreshed in the
 // background, the app, and the socket — what `linkwatch api` starts and a test can start too.
@@ -30,6 +31,8 @@ export interface StartApiOptions {
   configDir?: string;
   /** Extra app options: who a request comes from, the audit log. */
   app?: Partial<Pick<AppOptions, 'identify' | 'recordAudit'>>;
+  /** The dashboard's built files; default web/dist of this package, when it has been built. */
+  webRoot?: string;
 }
 
 /** A users file that cannot be read is a start-up error, not an API nobody can log in to. */
@@ -60,7 +63,10 @@ export async function startApiServer(options: StartApiOptions): Promise<ApiServe
   await ensureRetention({ settings: config.influx }).catch((error: unknown) => logger.warn({ err: error }, `InfluxDB not ready: ${(error as Error).message}; serving the inventory meanwhile`));
   const live = createLiveStatus({ config, influx, control, logger, clock, refreshMs: config.api.statusRefresh });
   const auth = createAuthServices({ config, influx, logger, clock, users: users.users });
-  const app = createApp({ config, influx, control, logger, clock, live, auth, ...options.app });
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  const web = webRootStatus(webRoot);
+  if (!web.ok) logger.warn({}, `api: ${web.message}; serving the API without the dashboard`);
+  const app = createApp({ config, influx, control, logger, clock, live, auth, ...options.app, ...(web.ok ? { webRoot } : {}) });
   const { host, port } = splitListen(listen);
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host);

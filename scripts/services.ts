@@ -26,6 +26,8 @@ export const DEBIAN_PACKAGES = [
   'iproute2',
   'nftables',
   'prometheus-snmp-exporter',
+  // The dashboard's browser tests drive Debian's Chromium (playwright-core downloads nothing).
+  'chromium',
 ] as const;
 
 export interface InfluxdOptions {
