@@ -1,19 +1,12 @@
 import { css, html, LitElement } from 'lit';
 import type { SiteView } from '../../api/inventory.ts';
 import type { StatusReport } from '../../api/status.ts';
-import { fetchSites, fetchStatus, watchEvents } from '../api/client.ts';
+import { fetchSession, fetchSites, fetchStatus, logOut, watchEvents, type SignedInUser } from '../api/client.ts';
 import { createFormatter } from '../lib/format.ts';
-import { label, locales, type Locale } from '../lib/i18n.ts';
+import { label, locales, roleLabels, type Locale, ui } from '../lib/i18n.ts';
+import './lw-login.ts';
 import './lw-overview.ts';
 
-const words = {
-  title: { vi: 'Giám sát đường truyền', en: 'Link monitoring' },
-  language: { vi: 'Ngôn ngữ', en: 'Language' },
-  offline: { vi: 'Mất kết nối tới máy chủ, đang thử lại…', en: 'Lost the connection to the server, retrying…' },
-  stale: { vi: 'Dữ liệu đã cũ', en: 'The data is old' },
-  failed: { vi: 'Không đọc được trạng thái', en: 'Could not read the status' },
-  updated: { vi: 'Cập nhật', en: 'Updated' },
-} as const;
 const LOCALE_KEY = 'linkwatch.locale';
 /** Past this, the page says its data is old: a frozen page must never look green. */
 const STALE_AFTER_MS = 2 * 60_000;
@@ -27,6 +20,7 @@ export class LwApp extends LitElement {
     error: { state: true },
     connected: { state: true },
     nowMs: { state: true },
+    access: { state: true },
   };
   declare locale: Locale;
   declare status: StatusReport | undefined;
@@ -34,6 +28,8 @@ export class LwApp extends LitElement {
   declare error: string | undefined;
   declare connected: boolean;
   declare nowMs: number;
+  /** Who is looking: a user, anonymous read, or nobody yet (the login form). */
+  declare access: { kind: 'checking' } | { kind: 'login' } | { kind: 'anonymous' } | { kind: 'user'; user: SignedInUser; csrfToken?: string };
   private stopEvents: (() => void) | undefined;
   private ticker: number | undefined;
 
@@ -44,6 +40,7 @@ export class LwApp extends LitElement {
     this.sites = [];
     this.connected = true;
     this.nowMs = Date.now();
+    this.access = { kind: 'checking' };
   }
 
   static override styles = css`
@@ -51,16 +48,46 @@ export class LwApp extends LitElement {
     header { display: flex; align-items: center; justify-content: space-between; gap: 1rem; flex-wrap: wrap; }
     h1 { font-size: 1.4rem; margin: 0 0 1rem; }
     .banner { padding: 0.6rem 0.8rem; border-radius: 0.4rem; background: var(--lw-banner); color: var(--lw-banner-text); margin-block-end: 1rem; font-weight: 600; }
-    select { font: inherit; }
+    select, button { font: inherit; }
+    .who { display: flex; align-items: center; gap: 0.5rem; }
     .age { color: var(--lw-muted); font-size: 0.9rem; }
   `;
 
   override connectedCallback() {
     super.connectedCallback();
     document.documentElement.lang = this.locale;
+    this.ticker = window.setInterval(() => (this.nowMs = Date.now()), 10_000);
+    void this.checkSession();
+  }
+
+  private async checkSession() {
+    const session = await fetchSession();
+    if (!session.ok) {
+      this.error = session.message;
+      return;
+    }
+    const value = session.value;
+    if (value.authenticated) this.begin({ kind: 'user', user: value.user, ...(value.csrfToken !== undefined ? { csrfToken: value.csrfToken } : {}) });
+    else if (value.anonymousRead) this.begin({ kind: 'anonymous' });
+    else this.access = { kind: 'login' };
+  }
+
+  /** Reads the data and follows the event stream, once someone may read them. */
+  private begin(access: LwApp['access']) {
+    this.access = access;
+    this.stopEvents?.();
     void this.load();
     this.stopEvents = watchEvents({ onChange: () => void this.load(), onConnection: (open) => (this.connected = open) });
-    this.ticker = window.setInterval(() => (this.nowMs = Date.now()), 10_000);
+  }
+
+  private async end() {
+    if (this.access.kind === 'user') await logOut(this.access.csrfToken);
+    this.stopEvents?.();
+    this.stopEvents = undefined;
+    this.status = undefined;
+    this.sites = [];
+    this.connected = true;
+    await this.checkSession();
   }
 
   override disconnectedCallback() {
@@ -84,24 +111,36 @@ export class LwApp extends LitElement {
     document.documentElement.lang = locale;
   }
 
+  private whoAmI() {
+    const access = this.access;
+    if (access.kind === 'user') {
+      return html`<span class="who" data-user=${access.user.name} data-role=${access.user.role}>${access.user.displayName ?? access.user.name} · ${label(roleLabels[access.user.role], this.locale)}
+        <button @click=${() => void this.end()}>${label(ui.app.logout, this.locale)}</button></span>`;
+    }
+    if (access.kind === 'anonymous') return html`<span class="who">${label(ui.app.readOnly, this.locale)} <button @click=${() => (this.access = { kind: 'login' })}>${label(ui.app.login, this.locale)}</button></span>`;
+    return '';
+  }
+
   override render() {
     const format = createFormatter({ locale: this.locale });
     const generated = this.status?.generatedMs;
     const stale = generated !== undefined && this.nowMs - generated > STALE_AFTER_MS;
     return html`
       <header>
-        <h1>${label(words.title, this.locale)}</h1>
-        <label>${label(words.language, this.locale)}
+        <h1>${label(ui.app.title, this.locale)}</h1>
+        <label>${label(ui.app.language, this.locale)}
           <select @change=${(event: Event) => this.setLocale((event.target as HTMLSelectElement).value as Locale)}>
             <option value="vi" ?selected=${this.locale === 'vi'}>Tiếng Việt</option>
             <option value="en" ?selected=${this.locale === 'en'}>English</option>
           </select>
         </label>
+        ${this.whoAmI()}
       </header>
-      ${this.connected ? '' : html`<p class="banner" role="alert" data-banner="offline">${label(words.offline, this.locale)}</p>`}
-      ${this.error ? html`<p class="banner" role="alert" data-banner="failed">${label(words.failed, this.locale)}: ${this.error}</p>` : ''}
-      ${stale ? html`<p class="banner" role="alert" data-banner="stale">${label(words.stale, this.locale)} (${format.ago(generated, this.nowMs)})</p>` : ''}
-      ${generated !== undefined ? html`<p class="age">${label(words.updated, this.locale)} ${format.time(generated)}</p>` : ''}
+      ${this.connected ? '' : html`<p class="banner" role="alert" data-banner="offline">${label(ui.app.offline, this.locale)}</p>`}
+      ${this.error ? html`<p class="banner" role="alert" data-banner="failed">${label(ui.app.failed, this.locale)}: ${this.error}</p>` : ''}
+      ${stale ? html`<p class="banner" role="alert" data-banner="stale">${label(ui.app.stale, this.locale)} (${format.ago(generated, this.nowMs)})</p>` : ''}
+      ${generated !== undefined ? html`<p class="age">${label(ui.app.updated, this.locale)} ${format.time(generated)}</p>` : ''}
+      ${this.access.kind === 'login' ? html`<lw-login locale=${this.locale} @lw-logged-in=${(event: CustomEvent<{ user: SignedInUser; csrfToken: string }>) => this.begin({ kind: 'user', ...event.detail })}></lw-login>` : ''}
       <lw-overview .status=${this.status} .sites=${this.sites} locale=${this.locale} .nowMs=${this.nowMs}></lw-overview>
     `;
   }

@@ -2,15 +2,10 @@ import { css, html, LitElement } from 'lit';
 import type { SiteView } from '../../api/inventory.ts';
 import type { StatusReport } from '../../api/status.ts';
 import { createFormatter } from '../lib/format.ts';
-import { label, stateLabels, type Locale, type ShownState } from '../lib/i18n.ts';
+import { label, stateLabels, type Locale, type ShownState, ui } from '../lib/i18n.ts';
 import { stateRank } from '../lib/order.ts';
 import { overviewRows, stateCounts } from '../lib/overview.ts';
 
-const words = {
-  search: { vi: 'Tìm xã, đường truyền…', en: 'Find a commune, a link…' },
-  all: { vi: 'Tất cả', en: 'All' },
-  none: { vi: 'Không có điểm nào khớp', en: 'Nothing matches' },
-} as const;
 
 /** The overview: counts per state that filter, then one row per site, worst first. */
 export class LwOverview extends LitElement {
@@ -78,14 +73,14 @@ export class LwOverview extends LitElement {
     const counts = [...stateCounts(all)].sort(([a], [b]) => stateRank[a] - stateRank[b]);
     return html`
       <div class="filters" role="toolbar">
-        <button aria-pressed=${this.chosen.size === 0 ? 'true' : 'false'} @click=${() => this.toggle(undefined)}>${label(words.all, this.locale)} · ${all.length}</button>
+        <button aria-pressed=${this.chosen.size === 0 ? 'true' : 'false'} @click=${() => this.toggle(undefined)}>${label(ui.overview.all, this.locale)} · ${all.length}</button>
         ${counts.map(
           ([state, count]) =>
             html`<button data-state=${state} data-filter=${state} aria-pressed=${this.chosen.has(state) ? 'true' : 'false'} @click=${() => this.toggle(state)}>${this.stateText(state)} · ${count}</button>`,
         )}
-        <input type="search" aria-label=${label(words.search, this.locale)} placeholder=${label(words.search, this.locale)} .value=${this.search} @input=${(event: Event) => (this.search = (event.target as HTMLInputElement).value)} />
+        <input type="search" aria-label=${label(ui.overview.search, this.locale)} placeholder=${label(ui.overview.search, this.locale)} .value=${this.search} @input=${(event: Event) => (this.search = (event.target as HTMLInputElement).value)} />
       </div>
-      ${rows.length === 0 ? html`<p>${label(words.none, this.locale)}</p>` : ''}
+      ${rows.length === 0 ? html`<p>${label(ui.overview.none, this.locale)}</p>` : ''}
       <ol>
         ${rows.map(
           (row) => html`<li data-site=${row.id} data-state=${row.state}>

@@ -1,4 +1,5 @@
 import type { Severity } from '../../config/alerts.ts';
+import type { Role } from '../../config/api.ts';
 import type { EntityState } from '../../model/alerts.ts';
 
 // Every label the dashboard shows, in one table: Vietnamese first, English second. Registries
@@ -36,6 +37,40 @@ export const severityLabels: Record<Severity, Labels> = {
   warning: { vi: 'Cảnh báo', en: 'Warning' },
   info: { vi: 'Thông tin', en: 'Information' },
 };
+
+export const roleLabels: Record<Role, Labels> = {
+  viewer: { vi: 'Xem', en: 'Viewer' },
+  operator: { vi: 'Vận hành', en: 'Operator' },
+  admin: { vi: 'Quản trị', en: 'Administrator' },
+};
+
+/** The words of each view, by element. */
+export const ui = {
+  overview: {
+    search: { vi: 'Tìm xã, đường truyền…', en: 'Find a commune, a link…' },
+    all: { vi: 'Tất cả', en: 'All' },
+    none: { vi: 'Không có điểm nào khớp', en: 'Nothing matches' },
+  },
+  app: {
+    title: { vi: 'Giám sát đường truyền', en: 'Link monitoring' },
+    language: { vi: 'Ngôn ngữ', en: 'Language' },
+    offline: { vi: 'Mất kết nối tới máy chủ, đang thử lại…', en: 'Lost the connection to the server, retrying…' },
+    stale: { vi: 'Dữ liệu đã cũ', en: 'The data is old' },
+    failed: { vi: 'Không đọc được trạng thái', en: 'Could not read the status' },
+    updated: { vi: 'Cập nhật', en: 'Updated' },
+    logout: { vi: 'Đăng xuất', en: 'Log out' },
+    readOnly: { vi: 'Chỉ xem (không đăng nhập)', en: 'Read only (not logged in)' },
+    login: { vi: 'Đăng nhập', en: 'Log in' },
+  },
+  login: {
+    title: { vi: 'Đăng nhập', en: 'Log in' },
+    name: { vi: 'Tên đăng nhập', en: 'User name' },
+    password: { vi: 'Mật khẩu', en: 'Password' },
+    submit: { vi: 'Đăng nhập', en: 'Log in' },
+    wrong: { vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong user name or password' },
+    limited: { vi: 'Sai quá nhiều lần, vui lòng chờ rồi thử lại', en: 'Too many attempts; wait and try again' },
+  },
+} as const satisfies Record<string, Record<string, Labels>>;
 
 /** Units and the words of durations and counts, as format.ts composes them. */
 export const unitLabels = {

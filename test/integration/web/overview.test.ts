@@ -1,8 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../../api/server.ts';
 import { influxQuery } from '../../../store/influx.ts';
@@ -10,6 +9,7 @@ import { toLine } from '../../../store/line-protocol.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { point, type Point } from '../../../store/schema.ts';
 import { quietLogger, testConfig } from '../../helpers/api.ts';
+import { ARTIFACTS, buildDashboard, launchChromium } from '../../helpers/web.ts';
 
 // The dashboard built by Vite and served by the API over a real InfluxDB, in Debian's Chromium:
 // sites worst first with icon and label, the diacritic-free search, the language switch
@@ -18,8 +18,6 @@ import { quietLogger, testConfig } from '../../helpers/api.ts';
 
 const URL = process.env.LINKWATCH_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086';
 const DATABASE = `lw_web_${process.pid}`;
-const ARTIFACTS = join(process.cwd(), '.data', 'artifacts');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const HOUR = 3_600_000;
 
 const config = testConfig(`
@@ -57,8 +55,7 @@ describe('the dashboard in Chromium', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lw-web-'));
-    await mkdir(ARTIFACTS, { recursive: true });
-    await build({ configFile: join(process.cwd(), 'web/vite.config.ts'), build: { outDir: join(dir, 'dist'), emptyOutDir: true }, logLevel: 'error' });
+    await buildDashboard(join(dir, 'dist'));
     await ensureRetention({ settings: config.influx });
     await write('events', [
       state('site', 'ta-van', 'ta-van', 'up', now - 5 * HOUR),
@@ -75,7 +72,7 @@ describe('the dashboard in Chromium', () => {
     await write('raw', [round('ta-van-vnpt', 'ta-van', '127.0.0.3', true), round('nam-xe-vnpt', 'nam-xe', '127.0.0.4', false), round('ban-ho-tslcd', 'ban-ho', '127.0.0.5', true), round('den-sang-vnpt', 'den-sang', '127.0.0.6', true)]);
     server = await startApiServer({ config, logger: quietLogger, listen: '127.0.0.1:0', webRoot: join(dir, 'dist') });
     await server.live.refresh();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (request) => {
       if (!request.url().startsWith(server.url)) outside.push(request.url());

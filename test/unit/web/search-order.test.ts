@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counted, stateLabels } from '../../../web/lib/i18n.ts';
+import { counted, roleLabels, severityLabels, stateLabels, ui } from '../../../web/lib/i18n.ts';
 import { shownState, worstFirst, worstOf } from '../../../web/lib/order.ts';
 import { fold, matches } from '../../../web/lib/search.ts';
 
@@ -74,6 +74,15 @@ describe('labels', () => {
       expect(entry.en).not.toBe('');
     }
     expect(stateLabels.down.vi).toBe('Mất kết nối');
+  });
+
+  it('has every word of every view, role and severity in both languages', () => {
+    const entries = [...Object.values(ui).flatMap((view) => Object.values(view)), ...Object.values(roleLabels), ...Object.values(severityLabels)];
+    expect(entries.length).toBeGreaterThan(20);
+    for (const entry of entries) {
+      expect(entry.vi.trim()).not.toBe('');
+      expect(entry.en.trim()).not.toBe('');
+    }
   });
 
   it('counts in words', () => {
