@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+const integration = {
+  globalSetup: ['test/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -13,9 +19,18 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          exclude: ['test/integration/web/**'],
+          ...integration,
+        },
+      },
+      {
+        // Building the dashboard and starting Chromium take whole cores for seconds: run after
+        // the other integration tests, whose alerts are timed in one-second polling intervals.
+        test: {
+          name: 'browser',
+          include: ['test/integration/web/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
+          ...integration,
         },
       },
     ],
