@@ -1,9 +1,9 @@
-import type { EntityKind } from '../model/alerts.ts';
+import { entityKinds, type EntityKind } from '../model/alerts.ts';
 import type { DownInterval, RecordedState } from '../model/availability.ts';
-import { integer, seriesRows, text, type Row } from './control-rows.ts';
+import { integer, isOneOf, seriesRows, text, type Row } from './control-rows.ts';
 import { ident, literal, type InfluxHttp, type StatementResult } from './influx.ts';
 import { rollupFieldName } from './retention.ts';
-import { retentionOf, type FieldName, type MeasurementName } from './schema.ts';
+import { qualifiedName, type FieldName, type MeasurementName } from './schema.ts';
 
 // What availability is computed from, read from the store: the engine's outages and recorded
 // states (events policy), and which 5-minute rollup buckets hold any measurement at all (time
@@ -52,7 +52,6 @@ export interface AvailabilityStatements {
 }
 
 const ms = (value: number) => `${Math.floor(value)}ms`;
-const events = (measurement: MeasurementName) => `${ident(retentionOf(measurement))}.${ident(measurement)}`;
 
 /** Entities to read, or every entity of the store when absent. */
 export type EntityFilter = readonly { kind: EntityKind; id: string }[] | undefined;
@@ -82,15 +81,15 @@ export function availabilityStatements(range: AvailabilityRange, only?: EntityFi
   });
   return {
     outages:
-      `SELECT "end_ms", "cause", "open" FROM ${events('outage')} WHERE time >= ${ms(range.fromMs - OUTAGE_LOOKBACK_MS)} AND time < ${ms(range.toMs)}` +
+      `SELECT "end_ms", "cause", "open" FROM ${qualifiedName('outage')} WHERE time >= ${ms(range.fromMs - OUTAGE_LOOKBACK_MS)} AND time < ${ms(range.toMs)}` +
       ` AND "kind" != 'blip' AND ("end_ms" > ${Math.floor(range.fromMs)} OR "open" = 1)${who} GROUP BY "entity_kind", "entity", "kind"`,
-    initialStates: `SELECT last("state") AS "state" FROM ${events('entity_state')} WHERE time <= ${ms(range.fromMs)}${who} ${byEntity}`,
-    stateChanges: `SELECT "state" FROM ${events('entity_state')} WHERE time > ${ms(range.fromMs)} AND time < ${ms(range.toMs)}${who} ${byEntity}`,
+    initialStates: `SELECT last("state") AS "state" FROM ${qualifiedName('entity_state')} WHERE time <= ${ms(range.fromMs)}${who} ${byEntity}`,
+    stateChanges: `SELECT "state" FROM ${qualifiedName('entity_state')} WHERE time > ${ms(range.fromMs)} AND time < ${ms(range.toMs)}${who} ${byEntity}`,
     coverage,
   };
 }
 
-const kindOf = (row: Row): EntityKind | undefined => (row.entity_kind === 'link' || row.entity_kind === 'device' || row.entity_kind === 'site' ? row.entity_kind : undefined);
+const kindOf = (row: Row): EntityKind | undefined => (isOneOf(entityKinds, row.entity_kind) ? row.entity_kind : undefined);
 
 const push = <T>(map: Map<EntityKey, T[]>, key: EntityKey, value: T) => {
   const list = map.get(key);

@@ -144,7 +144,7 @@ export interface EntityStateRecord {
   atMs: number;
 }
 
-const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T => typeof value === 'string' && (list as readonly string[]).includes(value);
+export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T => typeof value === 'string' && (list as readonly string[]).includes(value);
 
 /** The newest `entity_state` row per (entity_kind, entity). Rows with a kind or state this
  * version does not know are left out: the engine then starts that entity from `unknown`. */

@@ -16,7 +16,7 @@ import { ID_PATTERN, type InfluxSettings } from '../config/schema.ts';
 import { localTime } from '../config/time.ts';
 import { createInfluxHttp, literal } from './influx.ts';
 import { toLine } from './line-protocol.ts';
-import { point, retentionOf, type MeasurementName, type Point } from './schema.ts';
+import { point, qualifiedName, retentionOf, type Point } from './schema.ts';
 import {
   latestEntityStates,
   mergeAlerts,
@@ -107,7 +107,7 @@ export interface ControlStoreOptions {
  * does not repeat the entity or the start its `firing` event wrote. */
 const FIELD_LOOKBACK_MS = 90 * 86_400_000;
 
-const from = (measurement: MeasurementName) => `"${retentionOf(measurement)}"."${measurement}"`;
+const from = qualifiedName;
 
 export function createControlStore(options: ControlStoreOptions): ControlStore {
   const { settings } = options;

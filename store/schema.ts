@@ -3,6 +3,7 @@
  * One module, imported by the collector (to write) and the API (to read); README.md shows it as a
  * table and a test keeps the two in step.
  */
+import { ident } from './influx.ts';
 
 export type FieldType = 'float' | 'integer' | 'string';
 
@@ -270,3 +271,6 @@ export type WrittenPolicy = (typeof writtenPolicies)[number];
 
 export const retentionOf = (measurement: MeasurementName): WrittenPolicy =>
   (measurements[measurement] as MeasurementSpec).retention ?? 'raw';
+
+/** `"policy"."measurement"`: where a measurement is written, quoted for a FROM clause. */
+export const qualifiedName = (measurement: MeasurementName): string => `${ident(retentionOf(measurement))}.${ident(measurement)}`;

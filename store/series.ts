@@ -1,7 +1,7 @@
 import { parseDuration } from '../config/duration.ts';
 import { ident, literal, type InfluxHttp, type StatementResult } from './influx.ts';
 import { RAW_POLICY, rollupFieldName, rollups, type RollupName } from './retention.ts';
-import { retentionOf, retentionPolicies, type FieldName, type MeasurementName, type RollupAggregate } from './schema.ts';
+import { qualifiedName, retentionPolicies, type FieldName, type MeasurementName, type RollupAggregate } from './schema.ts';
 
 // Time series of one link, device or interface over a range, for the API's charts. The policy
 // and the GROUP BY step are chosen from the range (pure), the InfluxQL is built from the schema's
@@ -296,7 +296,7 @@ const stateSelect = STATE_FIELDS.map(ident).join(', ');
 
 /** InfluxQL for the state changes of one entity: `initial` (the last at or before from) and `changes`. */
 export function stateStatements(entity: { kind: StateEntityKind; id: string }, range: { fromMs: number; toMs: number; limit: number }): { initial: string; changes: string } {
-  const from = `${ident(retentionOf('entity_state'))}.${ident('entity_state')}`;
+  const from = qualifiedName('entity_state');
   const who = tagFilter({ entity_kind: entity.kind, entity: entity.id });
   const limit = Math.max(1, Math.floor(range.limit)) + 1;
   return {
