@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that hold the collector to wall-clock bounds in one-second rounds: run alone, last,
+ * because two cores shared with other suites' agents, pings and builds delay a round by seconds
+ * (CI measured a clean-cut notice 2.1 s over its bound with the other integration tests beside
+ * it). Their bounds stay what the README states, not widened for a loaded machine. */
+const timedAlone = ['test/integration/alerts/district.test.ts'];
+
 const integration = {
   globalSetup: ['test/global-setup.ts'],
   testTimeout: 60_000,
@@ -19,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/web/**'],
+          exclude: ['test/integration/web/**', ...timedAlone],
           ...integration,
         },
       },
@@ -30,6 +36,14 @@ export default defineConfig({
           name: 'browser',
           include: ['test/integration/web/**/*.test.ts'],
           sequence: { groupOrder: 1 },
+          ...integration,
+        },
+      },
+      {
+        test: {
+          name: 'timed',
+          include: timedAlone,
+          sequence: { groupOrder: 2 },
           ...integration,
         },
       },
