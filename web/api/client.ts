@@ -7,7 +7,9 @@ import type { StatusReport } from '../../api/status.ts';
 
 export type Fetched<T> = { ok: true; value: T } | { ok: false; status: number; message: string };
 
-async function requestJson<T>(path: string, init: { method?: 'GET' | 'POST'; body?: unknown; csrfToken?: string } = {}): Promise<Fetched<T>> {
+/** One request to the API: JSON in and out, the session's cookie, the CSRF token for writes.
+ * Area fetchers (series.ts, alerts.ts, inventory.ts) are built on it. */
+export async function requestJson<T>(path: string, init: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown; csrfToken?: string } = {}): Promise<Fetched<T>> {
   try {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -21,7 +23,7 @@ async function requestJson<T>(path: string, init: { method?: 'GET' | 'POST'; bod
   }
 }
 
-const getJson = <T>(path: string) => requestJson<T>(path);
+export const getJson = <T>(path: string) => requestJson<T>(path);
 
 export const fetchStatus = () => getJson<StatusReport>('/api/v1/status');
 export const fetchSites = () => getJson<{ sites: SiteView[] }>('/api/v1/sites');

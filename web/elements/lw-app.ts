@@ -4,6 +4,11 @@ import type { StatusReport } from '../../api/status.ts';
 import { fetchSession, fetchSites, fetchStatus, logOut, watchEvents, type SignedInUser } from '../api/client.ts';
 import { createFormatter } from '../lib/format.ts';
 import { label, locales, roleLabels, type Locale, ui } from '../lib/i18n.ts';
+import { isKiosk, parseRoute, routeHref, type Route, type ViewName } from '../lib/route.ts';
+import './lw-alerts.ts';
+import './lw-inventory.ts';
+import './lw-kiosk.ts';
+import './lw-link-detail.ts';
 import './lw-login.ts';
 import './lw-overview.ts';
 
@@ -21,6 +26,7 @@ export class LwApp extends LitElement {
     connected: { state: true },
     nowMs: { state: true },
     access: { state: true },
+    route: { state: true },
   };
   declare locale: Locale;
   declare status: StatusReport | undefined;
@@ -30,8 +36,14 @@ export class LwApp extends LitElement {
   declare nowMs: number;
   /** Who is looking: a user, anonymous read, or nobody yet (the login form). */
   declare access: { kind: 'checking' } | { kind: 'login' } | { kind: 'anonymous' } | { kind: 'user'; user: SignedInUser; csrfToken?: string };
+  declare route: Route;
+  /** `?kiosk`: the wall screen, no navigation, always dark. */
+  private readonly kiosk = isKiosk(location.search);
   private stopEvents: (() => void) | undefined;
   private ticker: number | undefined;
+  private readonly darkScheme = matchMedia('(prefers-color-scheme: dark)');
+  private readonly onHashChange = () => (this.route = parseRoute(location.hash));
+  private readonly onSchemeChange = () => this.applyTheme();
 
   constructor() {
     super();
@@ -41,6 +53,11 @@ export class LwApp extends LitElement {
     this.connected = true;
     this.nowMs = Date.now();
     this.access = { kind: 'checking' };
+    this.route = parseRoute(location.hash);
+  }
+
+  private applyTheme() {
+    document.documentElement.dataset.theme = this.kiosk || this.darkScheme.matches ? 'dark' : 'light';
   }
 
   static override styles = css`
@@ -51,11 +68,21 @@ export class LwApp extends LitElement {
     select, button { font: inherit; }
     .who { display: flex; align-items: center; gap: 0.5rem; }
     .age { color: var(--lw-muted); font-size: 0.9rem; }
+    nav { display: flex; gap: 0.3rem; flex-wrap: wrap; margin-block-end: 1rem; }
+    nav a { padding: 0.4rem 0.8rem; border-radius: 0.4rem; color: var(--lw-text); text-decoration: none; border: 1px solid var(--lw-border); background: var(--lw-surface); }
+    nav a[aria-current='page'] { outline: 2px solid var(--lw-focus); font-weight: 600; }
+    a:focus-visible, select:focus-visible, button:focus-visible { outline: 2px solid var(--lw-focus); outline-offset: 2px; }
+    :host([kiosk]) { max-inline-size: none; font-size: 1.5rem; }
+    :host([kiosk]) .banner { font-size: 2rem; }
   `;
 
   override connectedCallback() {
     super.connectedCallback();
     document.documentElement.lang = this.locale;
+    if (this.kiosk) this.setAttribute('kiosk', '');
+    this.applyTheme();
+    this.darkScheme.addEventListener('change', this.onSchemeChange);
+    window.addEventListener('hashchange', this.onHashChange);
     this.ticker = window.setInterval(() => (this.nowMs = Date.now()), 10_000);
     void this.checkSession();
   }
@@ -94,6 +121,8 @@ export class LwApp extends LitElement {
     super.disconnectedCallback();
     this.stopEvents?.();
     window.clearInterval(this.ticker);
+    window.removeEventListener('hashchange', this.onHashChange);
+    this.darkScheme.removeEventListener('change', this.onSchemeChange);
   }
 
   private async load() {
@@ -121,10 +150,58 @@ export class LwApp extends LitElement {
     return '';
   }
 
+  private nav() {
+    const views: [ViewName, Route][] = [
+      ['overview', { view: 'overview' }],
+      ['alerts', { view: 'alerts' }],
+      ['inventory', { view: 'inventory' }],
+    ];
+    const current = this.route.view === 'link' ? 'overview' : this.route.view;
+    return html`<nav aria-label=${label(ui.app.title, this.locale)}>
+      ${views.map(([name, route]) => html`<a href=${routeHref(route)} data-nav=${name} aria-current=${current === name ? 'page' : 'false'}>${label(ui.nav[name as Exclude<ViewName, 'link'>], this.locale)}</a>`)}
+      <a href="?kiosk" data-nav="kiosk">${label(ui.nav.kiosk, this.locale)}</a>
+    </nav>`;
+  }
+
+  private view() {
+    const route = this.route;
+    const role = this.access.kind === 'user' ? this.access.user.role : undefined;
+    const csrfToken = this.access.kind === 'user' ? this.access.csrfToken : undefined;
+    if (this.kiosk) return html`<lw-kiosk .status=${this.status} .sites=${this.sites} locale=${this.locale} .nowMs=${this.nowMs}></lw-kiosk>`;
+    switch (route.view) {
+      case 'overview':
+        return html`<lw-overview .status=${this.status} .sites=${this.sites} locale=${this.locale} .nowMs=${this.nowMs}></lw-overview>`;
+      case 'link':
+        return html`<lw-link-detail linkId=${route.id} .status=${this.status} locale=${this.locale} .nowMs=${this.nowMs}></lw-link-detail>`;
+      case 'alerts':
+        return html`<lw-alerts locale=${this.locale} .userRole=${role} .csrfToken=${csrfToken} .nowMs=${this.nowMs}></lw-alerts>`;
+      case 'inventory':
+        return html`<lw-inventory locale=${this.locale} .nowMs=${this.nowMs}></lw-inventory>`;
+    }
+  }
+
   override render() {
     const format = createFormatter({ locale: this.locale });
     const generated = this.status?.generatedMs;
     const stale = generated !== undefined && this.nowMs - generated > STALE_AFTER_MS;
+    const banners = html`
+      ${this.connected ? '' : html`<p class="banner" role="alert" data-banner="offline">${label(ui.app.offline, this.locale)}</p>`}
+      ${this.error ? html`<p class="banner" role="alert" data-banner="failed">${label(ui.app.failed, this.locale)}: ${this.error}</p>` : ''}
+      ${stale ? html`<p class="banner" role="alert" data-banner="stale">${label(ui.app.stale, this.locale)} (${format.ago(generated, this.nowMs)})</p>` : ''}`;
+    if (this.access.kind === 'login') {
+      return html`${this.header()}${banners}<lw-login locale=${this.locale} @lw-logged-in=${(event: CustomEvent<{ user: SignedInUser; csrfToken: string }>) => this.begin({ kind: 'user', ...event.detail })}></lw-login>`;
+    }
+    if (this.kiosk) return html`${banners}${this.view()}`;
+    return html`
+      ${this.header()}
+      ${this.nav()}
+      ${banners}
+      ${generated !== undefined ? html`<p class="age">${label(ui.app.updated, this.locale)} ${format.time(generated)}</p>` : ''}
+      ${this.access.kind === 'checking' ? '' : this.view()}
+    `;
+  }
+
+  private header() {
     return html`
       <header>
         <h1>${label(ui.app.title, this.locale)}</h1>
@@ -135,14 +212,7 @@ export class LwApp extends LitElement {
           </select>
         </label>
         ${this.whoAmI()}
-      </header>
-      ${this.connected ? '' : html`<p class="banner" role="alert" data-banner="offline">${label(ui.app.offline, this.locale)}</p>`}
-      ${this.error ? html`<p class="banner" role="alert" data-banner="failed">${label(ui.app.failed, this.locale)}: ${this.error}</p>` : ''}
-      ${stale ? html`<p class="banner" role="alert" data-banner="stale">${label(ui.app.stale, this.locale)} (${format.ago(generated, this.nowMs)})</p>` : ''}
-      ${generated !== undefined ? html`<p class="age">${label(ui.app.updated, this.locale)} ${format.time(generated)}</p>` : ''}
-      ${this.access.kind === 'login' ? html`<lw-login locale=${this.locale} @lw-logged-in=${(event: CustomEvent<{ user: SignedInUser; csrfToken: string }>) => this.begin({ kind: 'user', ...event.detail })}></lw-login>` : ''}
-      <lw-overview .status=${this.status} .sites=${this.sites} locale=${this.locale} .nowMs=${this.nowMs}></lw-overview>
-    `;
+      </header>`;
   }
 }
 

@@ -62,6 +62,25 @@ export const ui = {
     readOnly: { vi: 'Chỉ xem (không đăng nhập)', en: 'Read only (not logged in)' },
     login: { vi: 'Đăng nhập', en: 'Log in' },
   },
+  nav: {
+    overview: { vi: 'Tổng quan', en: 'Overview' },
+    alerts: { vi: 'Cảnh báo', en: 'Alerts' },
+    inventory: { vi: 'Thiết bị', en: 'Inventory' },
+    kiosk: { vi: 'Màn hình treo tường', en: 'Wall screen' },
+  },
+  // Each view's words in its own section, edited by that view's element only.
+  linkDetail: {
+    back: { vi: 'Quay lại tổng quan', en: 'Back to the overview' },
+  },
+  alerts: {
+    title: { vi: 'Cảnh báo', en: 'Alerts' },
+  },
+  inventory: {
+    title: { vi: 'Thiết bị và đường truyền', en: 'Inventory' },
+  },
+  kiosk: {
+    upCount: { vi: 'điểm hoạt động bình thường', en: 'sites up' },
+  },
   login: {
     title: { vi: 'Đăng nhập', en: 'Log in' },
     name: { vi: 'Tên đăng nhập', en: 'User name' },
