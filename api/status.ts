@@ -30,6 +30,7 @@ export interface LinkStatus extends EntityStatus {
   outUtilizationPct?: number;
   /** The ICMP target shown (the best answering one). */
   target?: string;
+  /** Median echo of the latest round (its mean for rounds recorded before medians were). */
   rttMs?: number;
   lossPct?: number;
   jitterMs?: number;
@@ -130,7 +131,7 @@ export function buildStatus(input: StatusInput): StatusReport {
         : traffic
           ? { trafficMs: traffic.atMs }
           : {}),
-      ...(round ? defined({ target: round.target, rttMs: hundredths(round.rttAvgMs), lossPct: hundredths(round.lossPct), jitterMs: hundredths(round.jitterMs), icmpMs: round.atMs }) : {}),
+      ...(round ? defined({ target: round.target, rttMs: hundredths(round.rttMedianMs ?? round.rttAvgMs), lossPct: hundredths(round.lossPct), jitterMs: hundredths(round.jitterMs), icmpMs: round.atMs }) : {}),
     };
   });
 

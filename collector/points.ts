@@ -1,6 +1,7 @@
 import type { Device, Link } from '../config/schema.ts';
 import { selectInterfaces } from '../config/selectors.ts';
 import type { IcmpResult } from './probes/icmp/probe.ts';
+import { echoQuartiles } from './probes/icmp/stats.ts';
 import type { SnmpInterface, SnmpProbeResult } from './probes/snmp/probe.ts';
 import type { DeviceRates, DeviceSample, InterfaceSample } from './rates.ts';
 import { point, type Point } from '../store/schema.ts';
@@ -151,6 +152,7 @@ function icmpPoint(tags: Point<'icmp'>['tags'], slotMs: number, result: IcmpResu
   if (!result.ok) {
     return [point('icmp', slotMs, tags, { up: 0, sent: count, received: 0, loss_pct: 100, reason: result.reason })];
   }
+  const quartiles = echoQuartiles(result.rttsMs);
   return [
     point('icmp', slotMs, tags, {
       up: result.received > 0 ? 1 : 0,
@@ -160,6 +162,9 @@ function icmpPoint(tags: Point<'icmp'>['tags'], slotMs: number, result: IcmpResu
       rtt_min_ms: result.rttMinMs ?? undefined,
       rtt_avg_ms: result.rttAvgMs ?? undefined,
       rtt_max_ms: result.rttMaxMs ?? undefined,
+      rtt_q1_ms: quartiles?.q1Ms,
+      rtt_median_ms: quartiles?.medianMs,
+      rtt_q3_ms: quartiles?.q3Ms,
       jitter_ms: result.jitterMs ?? undefined,
     }),
   ];

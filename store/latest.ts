@@ -24,6 +24,8 @@ export interface LatestIcmp {
   rttAvgMs?: number;
   rttMinMs?: number;
   rttMaxMs?: number;
+  /** The round's median echo; absent in rounds written before it was recorded. */
+  rttMedianMs?: number;
   jitterMs?: number;
 }
 
@@ -73,6 +75,7 @@ export function decodeLatest(traffic: readonly Record<string, unknown>[], icmp: 
           rttAvgMs: num(row.rtt_avg_ms),
           rttMinMs: num(row.rtt_min_ms),
           rttMaxMs: num(row.rtt_max_ms),
+          rttMedianMs: num(row.rtt_median_ms),
           jitterMs: num(row.jitter_ms),
         },
       ];
@@ -93,7 +96,7 @@ export async function latestMeasures(influx: InfluxHttp, options: { sinceMs: num
   const query = (statement: string) => influx.query(statement, { epoch: 'ms', ...(options.signal ? { signal: options.signal } : {}) });
   const [traffic, icmp, polls] = await Promise.all([
     query(`SELECT "in_bps", "out_bps", "in_utilization_pct", "out_utilization_pct" FROM "raw"."interface_traffic" WHERE ${since} AND "link" != '' GROUP BY "link" ORDER BY time DESC LIMIT 1`),
-    query(`SELECT "up", "loss_pct", "rtt_avg_ms", "rtt_min_ms", "rtt_max_ms", "jitter_ms" FROM "raw"."icmp" WHERE ${since} GROUP BY "link", "device", "target" ORDER BY time DESC LIMIT 1`),
+    query(`SELECT "up", "loss_pct", "rtt_avg_ms", "rtt_min_ms", "rtt_max_ms", "rtt_median_ms", "jitter_ms" FROM "raw"."icmp" WHERE ${since} GROUP BY "link", "device", "target" ORDER BY time DESC LIMIT 1`),
     query(`SELECT "reachable", "reason" FROM "raw"."device_poll" WHERE ${since} GROUP BY "device" ORDER BY time DESC LIMIT 1`),
   ]);
   return decodeLatest(groupedRows(traffic), groupedRows(icmp), groupedRows(polls));

@@ -84,7 +84,7 @@ export function seriesRoutes(deps: ApiDeps): Route[] {
       params: entityPath,
       query: rangeQuery,
       errors: ['not-found'],
-      returns: `{link, ${SERIES_RETURNS}, targets: [{target, columns: {time, rttMinMs, rttAvgMs, rttMaxMs, jitterMs, lossPct, lossPctMax, upRatio}}]}; null where a step has no data`,
+      returns: `{link, ${SERIES_RETURNS}, targets: [{target, columns: {time, rttMinMs, rttAvgMs, rttMaxMs, rttQ1Ms, rttMedianMs, rttQ3Ms, jitterMs, lossPct, lossPctMax, upRatio}}]}; null where a step has no data`,
       handle: async ({ params, query }) => {
         const link = linkOf(params.id);
         if (link.targets.length === 0) throw new ApiError('not-found', `link "${link.id}" has no ICMP targets in the inventory, so its latency is not measured`);

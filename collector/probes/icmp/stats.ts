@@ -68,6 +68,27 @@ export function summarizeRtts(rttsMs: readonly (number | null)[]): IcmpStats {
   };
 }
 
+/** The spread of a round's answered echoes, as Smokeping draws it: the median and the quartiles
+ * of the sorted RTTs (linear interpolation between ranks, so five echoes give the 2nd, 3rd and
+ * 4th). `null` when nothing was answered. */
+export interface EchoQuartiles {
+  q1Ms: number;
+  medianMs: number;
+  q3Ms: number;
+}
+
+export function echoQuartiles(rttsMs: readonly (number | null)[]): EchoQuartiles | null {
+  const sorted = rttsMs.filter(isRtt).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  const at = (share: number) => {
+    const rank = (sorted.length - 1) * share;
+    const below = Math.floor(rank);
+    const above = Math.min(below + 1, sorted.length - 1);
+    return round3(sorted[below]! + (rank - below) * (sorted[above]! - sorted[below]!));
+  };
+  return { q1Ms: at(0.25), medianMs: at(0.5), q3Ms: at(0.75) };
+}
+
 /** Why nothing came back, when the tool told us more than silence. */
 export interface NoReplyEvidence {
   /** The network said so (ICMP unreachable, EHOSTUNREACH): the text that said it. */

@@ -48,6 +48,10 @@ describe('rollup InfluxQL from the schema registry', () => {
       'max("rtt_avg_ms") AS "rtt_avg_ms_max"',
       'percentile("rtt_avg_ms", 95) AS "rtt_avg_ms_p95"',
       'max("rtt_max_ms") AS "rtt_max_ms_max"',
+      'mean("rtt_q1_ms") AS "rtt_q1_ms_mean"',
+      'mean("rtt_median_ms") AS "rtt_median_ms_mean"',
+      'max("rtt_median_ms") AS "rtt_median_ms_max"',
+      'mean("rtt_q3_ms") AS "rtt_q3_ms_mean"',
       'mean("jitter_ms") AS "jitter_ms_mean"',
       'max("jitter_ms") AS "jitter_ms_max"',
     ]);
@@ -66,7 +70,7 @@ describe('rollup InfluxQL from the schema registry', () => {
     [
       '5-minute CQ of icmp',
       'rollup_5m_icmp',
-      'CREATE CONTINUOUS QUERY "rollup_5m_icmp" ON "lw" RESAMPLE EVERY 5m FOR 15m BEGIN SELECT mean("up") AS "up_mean", min("up") AS "up_min", sum("sent") AS "sent_sum", sum("received") AS "received_sum", mean("loss_pct") AS "loss_pct_mean", max("loss_pct") AS "loss_pct_max", min("rtt_min_ms") AS "rtt_min_ms_min", mean("rtt_avg_ms") AS "rtt_avg_ms_mean", max("rtt_avg_ms") AS "rtt_avg_ms_max", percentile("rtt_avg_ms", 95) AS "rtt_avg_ms_p95", max("rtt_max_ms") AS "rtt_max_ms_max", mean("jitter_ms") AS "jitter_ms_mean", max("jitter_ms") AS "jitter_ms_max" INTO "lw"."rollup_5m"."icmp" FROM "lw"."raw"."icmp" GROUP BY time(5m), * END',
+      'CREATE CONTINUOUS QUERY "rollup_5m_icmp" ON "lw" RESAMPLE EVERY 5m FOR 15m BEGIN SELECT mean("up") AS "up_mean", min("up") AS "up_min", sum("sent") AS "sent_sum", sum("received") AS "received_sum", mean("loss_pct") AS "loss_pct_mean", max("loss_pct") AS "loss_pct_max", min("rtt_min_ms") AS "rtt_min_ms_min", mean("rtt_avg_ms") AS "rtt_avg_ms_mean", max("rtt_avg_ms") AS "rtt_avg_ms_max", percentile("rtt_avg_ms", 95) AS "rtt_avg_ms_p95", max("rtt_max_ms") AS "rtt_max_ms_max", mean("rtt_q1_ms") AS "rtt_q1_ms_mean", mean("rtt_median_ms") AS "rtt_median_ms_mean", max("rtt_median_ms") AS "rtt_median_ms_max", mean("rtt_q3_ms") AS "rtt_q3_ms_mean", mean("jitter_ms") AS "jitter_ms_mean", max("jitter_ms") AS "jitter_ms_max" INTO "lw"."rollup_5m"."icmp" FROM "lw"."raw"."icmp" GROUP BY time(5m), * END',
     ],
     [
       '1-hour CQ of device_poll',

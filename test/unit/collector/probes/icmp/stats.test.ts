@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { icmpResultFromRtts, summarizeRtts, type IcmpStats } from '../../../../../collector/probes/icmp/stats.ts';
+import { icmpResultFromRtts, summarizeRtts, type IcmpStats, echoQuartiles } from '../../../../../collector/probes/icmp/stats.ts';
 
 describe('summarizeRtts', () => {
   it.each<[string, (number | null)[], IcmpStats]>([
@@ -58,5 +58,22 @@ describe('icmpResultFromRtts', () => {
     const result = icmpResultFromRtts('x.invalid', [], { unreachable: 'no route', failure: { reason: 'config', detail: 'name did not resolve' } });
     expect(result).toMatchObject({ ok: false, reason: 'config' });
     expect(!result.ok && result.message).toContain('x.invalid');
+  });
+});
+
+describe('echoQuartiles', () => {
+  it.each<[string, (number | null)[], ReturnType<typeof echoQuartiles>]>([
+    ['five echoes: the 2nd, 3rd and 4th sorted', [30, 10, 50, 20, 40], { q1Ms: 20, medianMs: 30, q3Ms: 40 }],
+    ['lost echoes are skipped, not counted as zero', [null, 12, null, 10], { q1Ms: 10.5, medianMs: 11, q3Ms: 11.5 }],
+    ['one reply is every quartile', [null, 7.25, null], { q1Ms: 7.25, medianMs: 7.25, q3Ms: 7.25 }],
+    ['four echoes interpolate between ranks', [1, 2, 3, 4], { q1Ms: 1.75, medianMs: 2.5, q3Ms: 3.25 }],
+    ['nothing answered', [null, null, null], null],
+    ['nothing sent', [], null],
+  ])('%s', (_name, rtts, expected) => {
+    expect(echoQuartiles(rtts)).toEqual(expected);
+  });
+
+  it('keeps microseconds, not float noise', () => {
+    expect(echoQuartiles([0.1, 0.2, 0.30000000000000004])).toEqual({ q1Ms: 0.15, medianMs: 0.2, q3Ms: 0.25 });
   });
 });
