@@ -29,7 +29,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +42,7 @@ import { launcherNodeFlags, relaunchWith, RELAUNCHED_ENV } from './bench/launche
 import { clockTicksPerSecond, cpuReader, loadAverage } from './bench/proc.ts';
 import { EXPORTER_BINARY, GENERATOR_BINARY, generateSnmpYml, scrapeTargets, startSnmpExporter, type ScrapeRound } from './bench/snmp-exporter.ts';
 import { startSnmpdFarm } from './bench/snmpd-farm.ts';
+import { portFree } from './bench-kit.ts';
 import { benchWriter, type BenchWriterResult } from './bench-writer.ts';
 import { startInfluxd, stopInfluxd } from './services.ts';
 
@@ -111,13 +111,6 @@ export function parseBenchArgs(args: string[]): BenchCollectorOptions {
   }
   return options;
 }
-
-const portFree = (port: number) =>
-  new Promise<boolean>((resolvePort) => {
-    const server = createServer();
-    server.once('error', () => resolvePort(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
-  });
 
 async function preflight(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error('needs root: it creates a network namespace and veth pairs (run as root or with sudo)');

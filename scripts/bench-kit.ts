@@ -17,7 +17,8 @@ export function intArgument(args: readonly string[], name: string, fallback: num
   return value;
 }
 
-const portFree = (port: number) =>
+/** Whether 127.0.0.1:port can be listened on now. */
+export const portFree = (port: number) =>
   new Promise<boolean>((resolvePort) => {
     const server = createServer();
     server.once('error', () => resolvePort(false));
