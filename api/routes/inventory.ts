@@ -1,15 +1,31 @@
 import { z } from 'zod';
 import { latestRecordedFacts, type RecordedFacts } from '../../store/facts-history.ts';
+import { literal, rows } from '../../store/influx.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { deviceView, linkView, siteView } from '../inventory.ts';
-import { idParam } from '../params.ts';
+import { idParam, limitParam, resolveRange, timeParam } from '../params.ts';
 import { route, type Route } from '../route.ts';
 
 /** Facts change every few hours: read them at most once a minute, whatever the traffic. */
 const FACTS_TTL_MS = 60_000;
 
 const byId = z.strictObject({ id: idParam });
+const DAY_MS = 86_400_000;
+
+/** One change the collector saw in a device's facts (the fact_change measurement): a serial
+ * (device replaced), a firmware or software revision, or `interface:NAME` added, removed or
+ * changed. `before` is empty for an interface added, `after` for one removed. */
+export interface FactChangeView {
+  atMs: number;
+  device: string;
+  site?: string;
+  fact: string;
+  before: string;
+  after: string;
+}
+
+const factChangesQuery = z.strictObject({ device: idParam.optional(), from: timeParam.optional(), to: timeParam.optional(), limit: limitParam(5_000, 1_000) });
 
 export function inventoryRoutes(deps: ApiDeps): Route[] {
   const { config, influx, clock } = deps;
@@ -32,6 +48,31 @@ export function inventoryRoutes(deps: ApiDeps): Route[] {
   };
 
   return [
+    route({
+      id: 'listFactChanges',
+      method: 'get',
+      path: '/fact-changes',
+      access: 'viewer',
+      tag: 'inventory',
+      summary: 'Changes SNMP saw in the devices (replaced, firmware changed, interface added or removed), newest first, over a range (default the last 365 days)',
+      query: factChangesQuery,
+      errors: ['not-found'],
+      returns: '{changes: FactChange[], truncated: boolean}',
+      handle: async ({ query }) => {
+        if (query.device !== undefined) find(config.devices, 'device', query.device);
+        const range = resolveRange(query, { nowMs: clock(), defaultMs: 365 * DAY_MS });
+        if (!range.ok) throw new ApiError('invalid-parameter', range.message);
+        const where = [`time >= ${range.fromMs}ms`, `time <= ${range.toMs}ms`, ...(query.device !== undefined ? [`"device" = ${literal(query.device)}`] : [])];
+        // One more than asked, to tell a full answer from a cut one.
+        const result = await influx.query(`SELECT "before", "after", "device", "site", "fact" FROM "events"."fact_change" WHERE ${where.join(' AND ')} ORDER BY time DESC LIMIT ${query.limit + 1}`, { epoch: 'ms' });
+        const changes = rows(result).flatMap((row): FactChangeView[] =>
+          typeof row.time === 'number' && typeof row.device === 'string' && typeof row.fact === 'string'
+            ? [{ atMs: row.time, device: row.device, ...(typeof row.site === 'string' && row.site !== '' ? { site: row.site } : {}), fact: row.fact, before: typeof row.before === 'string' ? row.before : '', after: typeof row.after === 'string' ? row.after : '' }]
+            : [],
+        );
+        return { changes: changes.slice(0, query.limit), truncated: changes.length > query.limit };
+      },
+    }),
     route({ id: 'listSites', method: 'get', path: '/sites', access: 'viewer', tag: 'inventory', summary: 'Every site', query: z.strictObject({}), returns: '{sites: Site[]}', handle: () => ({ sites: config.sites.map((site) => siteView(config, site)) }) }),
     route({
       id: 'getSite',
