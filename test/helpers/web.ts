@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
+import { toLine } from '../../store/line-protocol.ts';
+import { point, type Point } from '../../store/schema.ts';
 
 // The dashboard as its browser tests use it: built by Vite into a folder of the test's own, and
 // Debian's Chromium started headless with the flags this machine needs (no background
@@ -17,3 +19,13 @@ export async function buildDashboard(outDir: string): Promise<void> {
 }
 
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+
+/** Writes points into one retention policy of the test's database, as the collector would. */
+export async function writePoints(settings: { url: string; database: string }, policy: 'raw' | 'events', points: readonly Point[]): Promise<void> {
+  const response = await fetch(`${settings.url}/write?db=${settings.database}&rp=${policy}&precision=ms`, { method: 'POST', body: points.map((p) => toLine(p)).join('\n') });
+  if (response.status !== 204) throw new Error(`writing ${points.length} points to ${policy}: HTTP ${response.status} ${await response.text()}`);
+}
+
+/** A state the engine decided for a site or a link, since `atMs`. */
+export const entityState = (kind: 'site' | 'link', id: string, site: string, value: string, atMs: number): Point =>
+  point('entity_state', atMs, { site, entity_kind: kind, entity: id }, { state: value, previous: 'up', since_ms: atMs, flapping: 0 });

@@ -6,6 +6,7 @@ import { createFormatter } from '../lib/format.ts';
 import { linkKindLabels } from '../lib/inventory.ts';
 import { label, stateLabels, type Locale, type ShownState, ui } from '../lib/i18n.ts';
 import { freshness, gridCapacity, kioskSummary, pageAt } from '../lib/kiosk.ts';
+import { stateColours } from '../styles/state-colours.ts';
 
 /** A card's size on the wall: four columns and three rows on a 1920×1080 screen. The paging
  * maths and the CSS read the same numbers. */
@@ -47,7 +48,9 @@ export class LwKiosk extends LitElement {
     this.perPage = 12;
   }
 
-  static override styles = css`
+  static override styles = [
+    stateColours,
+    css`
     :host { display: block; cursor: none; color: var(--lw-text); }
     .top { display: flex; justify-content: space-between; align-items: center; gap: 2rem; flex-wrap: wrap; margin-block-end: 1.5rem; }
     .up { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; }
@@ -71,13 +74,8 @@ export class LwKiosk extends LitElement {
       ol.grid { animation: turn 0.6s ease-out; }
       @keyframes turn { from { opacity: 0; } to { opacity: 1; } }
     }
-    [data-state='up'] { --state-colour: var(--lw-up); }
-    [data-state='degraded'] { --state-colour: var(--lw-degraded); }
-    [data-state='down'] { --state-colour: var(--lw-down); }
-    [data-state='unreachable'] { --state-colour: var(--lw-unreachable); }
-    [data-state='maintenance'] { --state-colour: var(--lw-maintenance); }
-    [data-state='stale'], [data-state='unknown'] { --state-colour: var(--lw-stale); }
-  `;
+  `,
+  ];
 
   override connectedCallback() {
     super.connectedCallback();

@@ -13,6 +13,7 @@ import './lw-day-strip.ts';
 import './lw-latency-chart.ts';
 import './lw-outage-list.ts';
 import './lw-traffic-chart.ts';
+import { stateColours } from '../styles/state-colours.ts';
 
 /** A fetch in flight, answered, or failed: each part of the view shows its own. */
 type Load<T> = { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'failed'; message: string };
@@ -64,7 +65,9 @@ export class LwLinkDetail extends LitElement {
     this.daily = { kind: 'loading' };
   }
 
-  static override styles = css`
+  static override styles = [
+    stateColours,
+    css`
     :host { display: block; }
     a { color: var(--lw-focus); }
     header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.5rem 1.5rem; }
@@ -81,13 +84,8 @@ export class LwLinkDetail extends LitElement {
     .hint, .muted { color: var(--lw-muted); font-size: 0.9rem; margin: 0.2rem 0; }
     .failed { color: var(--lw-down); font-weight: 600; }
     .state { font-weight: 600; color: var(--state-colour); }
-    [data-state='up'] { --state-colour: var(--lw-up); }
-    [data-state='degraded'] { --state-colour: var(--lw-degraded); }
-    [data-state='down'] { --state-colour: var(--lw-down); }
-    [data-state='unreachable'] { --state-colour: var(--lw-unreachable); }
-    [data-state='maintenance'] { --state-colour: var(--lw-maintenance); }
-    [data-state='stale'], [data-state='unknown'] { --state-colour: var(--lw-stale); }
-  `;
+  `,
+  ];
 
   protected override willUpdate(changed: PropertyValues<this>) {
     if (changed.has('linkId')) {

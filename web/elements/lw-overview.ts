@@ -25,6 +25,7 @@ import {
 import { routeHref } from '../lib/route.ts';
 import './lw-site-map.ts';
 import { siteTileStyles } from './lw-site-tile.ts';
+import { stateColours } from '../styles/state-colours.ts';
 
 type LinkKind = StatusReport['links'][number]['kind'];
 type ViewMode = 'list' | 'map';
@@ -105,6 +106,7 @@ export class LwOverview extends LitElement {
   }
 
   static override styles = [
+    stateColours,
     siteTileStyles,
     css`
     :host { display: block; }
@@ -131,12 +133,6 @@ export class LwOverview extends LitElement {
     .squares [data-state='up'] a { background: var(--lw-surface); color: var(--lw-up); border: 2px solid var(--lw-up); }
     .squares a .tip { display: none; position: absolute; inset-block-start: 100%; inset-inline-start: 0; z-index: 2; white-space: nowrap; padding: 0.2rem 0.4rem; border-radius: 0.3rem; background: var(--lw-text); color: var(--lw-surface); font-size: 0.8rem; font-weight: 400; }
     .squares a:hover .tip, .squares a:focus .tip { display: block; }
-    [data-state='up'] { --state-colour: var(--lw-up); }
-    [data-state='degraded'] { --state-colour: var(--lw-degraded); }
-    [data-state='down'] { --state-colour: var(--lw-down); }
-    [data-state='unreachable'] { --state-colour: var(--lw-unreachable); }
-    [data-state='maintenance'] { --state-colour: var(--lw-maintenance); }
-    [data-state='stale'], [data-state='unknown'] { --state-colour: var(--lw-stale); }
   `,
   ];
 

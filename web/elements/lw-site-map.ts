@@ -4,6 +4,7 @@ import { label, stateLabels, type Locale, type ShownState, ui } from '../lib/i18
 import { layoutMap, type MapLayout } from '../lib/map.ts';
 import type { SiteRow } from '../lib/overview.ts';
 import { routeHref } from '../lib/route.ts';
+import { stateColours } from '../styles/state-colours.ts';
 
 const WIDTH = 960;
 const HEIGHT = 540;
@@ -53,7 +54,9 @@ export class LwSiteMap extends LitElement {
     this.locale = 'vi';
   }
 
-  static override styles = css`
+  static override styles = [
+    stateColours,
+    css`
     :host { display: block; }
     svg { inline-size: 100%; block-size: auto; background: var(--lw-surface); border: 1px solid var(--lw-border); border-radius: 0.4rem; }
     line { stroke: var(--lw-border); stroke-width: 1.5; }
@@ -63,13 +66,8 @@ export class LwSiteMap extends LitElement {
     .unplaced { fill: var(--lw-muted); font-size: 12px; }
     a:focus-visible g.site, a:focus g.site { stroke: var(--lw-focus); stroke-width: 3; }
     p { color: var(--lw-muted); font-size: 0.9rem; }
-    [data-state='up'] { --state-colour: var(--lw-up); }
-    [data-state='degraded'] { --state-colour: var(--lw-degraded); }
-    [data-state='down'] { --state-colour: var(--lw-down); }
-    [data-state='unreachable'] { --state-colour: var(--lw-unreachable); }
-    [data-state='maintenance'] { --state-colour: var(--lw-maintenance); }
-    [data-state='stale'], [data-state='unknown'] { --state-colour: var(--lw-stale); }
-  `;
+  `,
+  ];
 
   /** The layout depends on the inventory and the sites shown, not on their states: kept while
    * those stay, so a state change redraws colours without recomputing positions. */

@@ -5,11 +5,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../../api/server.ts';
 import { influxQuery } from '../../../store/influx.ts';
-import { toLine } from '../../../store/line-protocol.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { point, type Point } from '../../../store/schema.ts';
 import { quietLogger, testConfig } from '../../helpers/api.ts';
-import { ARTIFACTS, buildDashboard, launchChromium } from '../../helpers/web.ts';
+import { ARTIFACTS, buildDashboard, entityState, launchChromium, writePoints } from '../../helpers/web.ts';
 
 // The wall screen and the inventory in Chromium over the real API and InfluxDB: the wall is dark,
 // without navigation, shows the down site large and the up sites as a count, and says so when
@@ -35,12 +34,8 @@ links:
   - {id: ban-ho-vnpt, site: ban-ho, kind: internet, provider: Viettel, targets: [127.0.0.5]}
 `);
 
-async function write(policy: 'raw' | 'events', points: Point[]): Promise<void> {
-  const response = await fetch(`${URL}/write?db=${DATABASE}&rp=${policy}&precision=ms`, { method: 'POST', body: points.map((p) => toLine(p)).join('\n') });
-  expect(response.status, await response.clone().text()).toBe(204);
-}
-const state = (kind: 'site' | 'link', id: string, site: string, value: string, atMs: number) =>
-  point('entity_state', atMs, { site, entity_kind: kind, entity: id }, { state: value, previous: 'up', since_ms: atMs, flapping: 0 });
+const write = (policy: 'raw' | 'events', points: Point[]) => writePoints(config.influx, policy, points);
+const state = entityState;
 
 describe('the wall screen and the inventory in Chromium', () => {
   let dir = '';

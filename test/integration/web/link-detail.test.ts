@@ -5,12 +5,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../../api/server.ts';
 import { influxQuery } from '../../../store/influx.ts';
-import { toLine } from '../../../store/line-protocol.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { point, type Point } from '../../../store/schema.ts';
 import { createFormatter } from '../../../web/lib/format.ts';
 import { quietLogger, testConfig } from '../../helpers/api.ts';
-import { ARTIFACTS, buildDashboard, launchChromium } from '../../helpers/web.ts';
+import { ARTIFACTS, buildDashboard, launchChromium, writePoints } from '../../helpers/web.ts';
 
 // The link detail view over known points: traffic mirrored with its 95th percentile and gaps,
 // the Smokeping median and loss, a preset changing the range asked for, the 90-day strip with
@@ -36,10 +35,7 @@ links:
   - {id: ${LINK}, site: nam-xe, kind: internet, provider: VNPT, device: nam-xe-router, interface: WAN1, targets: [127.0.0.3], capacity: {downMbps: 100, upMbps: 50}}
 `);
 
-async function write(policy: 'raw' | 'events', points: Point[]): Promise<void> {
-  const response = await fetch(`${URL}/write?db=${DATABASE}&rp=${policy}&precision=ms`, { method: 'POST', body: points.map((p) => toLine(p)).join('\n') });
-  expect(response.status, await response.clone().text()).toBe(204);
-}
+const write = (policy: 'raw' | 'events', points: Point[]) => writePoints(config.influx, policy, points);
 
 describe('the link detail view in Chromium', () => {
   let dir = '';

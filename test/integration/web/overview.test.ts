@@ -5,11 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../../../api/server.ts';
 import { influxQuery } from '../../../store/influx.ts';
-import { toLine } from '../../../store/line-protocol.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { point, type Point } from '../../../store/schema.ts';
 import { quietLogger, testConfig } from '../../helpers/api.ts';
-import { ARTIFACTS, buildDashboard, launchChromium } from '../../helpers/web.ts';
+import { ARTIFACTS, buildDashboard, entityState, launchChromium, writePoints } from '../../helpers/web.ts';
 
 // The dashboard built by Vite and served by the API over a real InfluxDB, in Debian's Chromium:
 // sites worst first with icon and label, the diacritic-free search, the language switch
@@ -37,12 +36,8 @@ links:
 `);
 const STRIP_BUCKET = 30 * 60_000;
 
-async function write(policy: 'raw' | 'events', points: Point[]): Promise<void> {
-  const response = await fetch(`${URL}/write?db=${DATABASE}&rp=${policy}&precision=ms`, { method: 'POST', body: points.map((p) => toLine(p)).join('\n') });
-  expect(response.status, await response.clone().text()).toBe(204);
-}
-const state = (kind: 'site' | 'link', id: string, site: string, value: string, atMs: number) =>
-  point('entity_state', atMs, { site, entity_kind: kind, entity: id }, { state: value, previous: 'up', since_ms: atMs, flapping: 0 });
+const write = (policy: 'raw' | 'events', points: Point[]) => writePoints(config.influx, policy, points);
+const state = entityState;
 
 describe('the dashboard in Chromium', () => {
   let dir = '';
@@ -237,15 +232,10 @@ ${ids.map((id, i) => `  - {id: ${id}-net, site: ${id}, kind: ${i % 3 === 0 ? 'ts
     dir = await mkdtemp(join(tmpdir(), 'lw-web-many-'));
     await buildDashboard(join(dir, 'dist'));
     await ensureRetention({ settings: manyConfig.influx });
-    const points = ids.flatMap((id, i) => [
-      point('entity_state', now - HOUR, { site: id, entity_kind: 'site', entity: id }, { state: stateOf(i), previous: 'up', since_ms: now - HOUR, flapping: 0 }),
-      point('entity_state', now - HOUR, { site: id, entity_kind: 'link', entity: `${id}-net` }, { state: stateOf(i), previous: 'up', since_ms: now - HOUR, flapping: 0 }),
-    ]);
+    const points = ids.flatMap((id, i) => [entityState('site', id, id, stateOf(i), now - HOUR), entityState('link', `${id}-net`, id, stateOf(i), now - HOUR)]);
     const rounds = ids.map((id, i) => point('icmp', now - 10_000, { site: id, link: `${id}-net`, target: `127.0.10.${i + 1}` }, { up: 1, sent: 5, received: 5, loss_pct: 0, rtt_avg_ms: 20 + (i % 9) }));
-    for (const [policy, lines] of [['events', points], ['raw', rounds]] as const) {
-      const response = await fetch(`${URL}/write?db=${database}&rp=${policy}&precision=ms`, { method: 'POST', body: lines.map((p) => toLine(p)).join('\n') });
-      expect(response.status, await response.clone().text()).toBe(204);
-    }
+    await writePoints(manyConfig.influx, 'events', points);
+    await writePoints(manyConfig.influx, 'raw', rounds);
     server = await startApiServer({ config: manyConfig, logger: quietLogger, listen: '127.0.0.1:0', webRoot: join(dir, 'dist') });
     await server.live.refresh();
     browser = await launchChromium();
