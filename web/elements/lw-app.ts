@@ -174,7 +174,7 @@ export class LwApp extends LitElement {
       case 'link':
         return html`<lw-link-detail linkId=${route.id} .status=${this.status} locale=${this.locale} .nowMs=${this.nowMs}></lw-link-detail>`;
       case 'alerts':
-        return html`<lw-alerts locale=${this.locale} .userRole=${role} .csrfToken=${csrfToken} .nowMs=${this.nowMs}></lw-alerts>`;
+        return html`<lw-alerts locale=${this.locale} .sites=${this.sites} .userRole=${role} .csrfToken=${csrfToken} .nowMs=${this.nowMs}></lw-alerts>`;
       case 'inventory':
         return html`<lw-inventory locale=${this.locale} .nowMs=${this.nowMs}></lw-inventory>`;
     }

@@ -1,6 +1,6 @@
 import type { Severity } from '../../config/alerts.ts';
 import type { Role } from '../../config/api.ts';
-import type { EntityState } from '../../model/alerts.ts';
+import type { AlertKind, EntityState } from '../../model/alerts.ts';
 
 // Every label the dashboard shows, in one table: Vietnamese first, English second. Registries
 // are typed from the kinds the config and the engine define, so a new state or severity without
@@ -23,6 +23,24 @@ export const stateLabels: Record<ShownState, Labels & { icon: string }> = {
   maintenance: { vi: 'Bảo trì', en: 'Maintenance', icon: '⚒' },
   unknown: { vi: 'Không có dữ liệu', en: 'No data', icon: '?' },
   stale: { vi: 'Không có dữ liệu', en: 'No data', icon: '?' },
+};
+
+export const alertKindLabels: Record<AlertKind, Labels> = {
+  'link-down': { vi: 'Mất kết nối đường truyền', en: 'Link down' },
+  'upstream-down': { vi: 'Mất tuyến phía trên', en: 'Upstream down' },
+  'device-down': { vi: 'Thiết bị không phản hồi', en: 'Device down' },
+  'site-dark': { vi: 'Mất liên lạc toàn điểm', en: 'Site dark' },
+  'agent-silent': { vi: 'SNMP không trả lời', en: 'SNMP agent silent' },
+  flapping: { vi: 'Chập chờn', en: 'Flapping' },
+  loss: { vi: 'Mất gói cao', en: 'High packet loss' },
+  rtt: { vi: 'Độ trễ cao', en: 'High latency' },
+  utilisation: { vi: 'Quá tải băng thông', en: 'Bandwidth saturated' },
+  'interface-errors': { vi: 'Lỗi trên cổng', en: 'Interface errors' },
+  'interface-down': { vi: 'Cổng mạng ngừng', en: 'Interface down' },
+  reboot: { vi: 'Thiết bị khởi động lại', en: 'Device rebooted' },
+  'collector-write': { vi: 'Không ghi được dữ liệu', en: 'Collector cannot write' },
+  'peer-silent': { vi: 'Bộ thu thập khác im lặng', en: 'Peer collector silent' },
+  test: { vi: 'Tin thử', en: 'Test message' },
 };
 
 export type AlertPhase = 'open' | 'acknowledged' | 'resolved';
@@ -172,6 +190,40 @@ export const ui = {
   },
   alerts: {
     title: { vi: 'Cảnh báo', en: 'Alerts' },
+    active: { vi: 'Đang xảy ra', en: 'Active' },
+    history: { vi: 'Lịch sử 7 ngày', en: 'Last 7 days' },
+    unacknowledged: { vi: 'Chỉ chưa xác nhận', en: 'Unacknowledged only' },
+    severity: { vi: 'Mức độ', en: 'Severity' },
+    anySeverity: { vi: 'Mọi mức độ', en: 'Any severity' },
+    time: { vi: 'Thời điểm', en: 'Time' },
+    recovery: { vi: 'Khắc phục lúc', en: 'Recovered' },
+    state: { vi: 'Trạng thái', en: 'State' },
+    site: { vi: 'Điểm', en: 'Site' },
+    problem: { vi: 'Sự cố', en: 'Problem' },
+    duration: { vi: 'Thời lượng', en: 'Duration' },
+    acknowledgement: { vi: 'Xác nhận', en: 'Acknowledgement' },
+    acknowledge: { vi: 'Xác nhận', en: 'Acknowledge' },
+    comment: { vi: 'Ghi chú', en: 'Comment' },
+    send: { vi: 'Gửi', en: 'Send' },
+    cancel: { vi: 'Huỷ', en: 'Cancel' },
+    consequences: { vi: 'hệ quả', en: 'consequences' },
+    affectedSites: { vi: 'Điểm bị ảnh hưởng', en: 'Sites affected' },
+    none: { vi: 'Không có cảnh báo nào', en: 'No alerts' },
+    loading: { vi: 'Đang tải…', en: 'Loading…' },
+    failed: { vi: 'Không đọc được cảnh báo', en: 'Could not read the alerts' },
+    refused: { vi: 'Máy chủ từ chối', en: 'The server refused' },
+    truncated: { vi: 'Chỉ hiện 1.000 cảnh báo mới nhất', en: 'Only the newest 1,000 alerts are shown' },
+    maintenance: { vi: 'Bảo trì', en: 'Maintenance' },
+    noWindows: { vi: 'Không có lịch bảo trì', en: 'No maintenance windows' },
+    windowActive: { vi: 'đang diễn ra', en: 'active' },
+    windowFor: { vi: 'Thời gian (vd. 2h, 30m)', en: 'Duration (e.g. 2h, 30m)' },
+    windowTarget: { vi: 'Điểm hoặc đường truyền', en: 'Site or link' },
+    addWindow: { vi: 'Thêm lịch bảo trì', en: 'Add a window' },
+    targetKind: { vi: 'Loại', en: 'Kind' },
+    link: { vi: 'Đường truyền', en: 'Link' },
+    endWindow: { vi: 'Kết thúc', en: 'End' },
+    readOnly: { vi: 'Chỉ người vận hành mới xác nhận được cảnh báo và đặt lịch bảo trì.', en: 'Only operators can acknowledge alerts and set maintenance windows.' },
+    by: { vi: 'bởi', en: 'by' },
   },
   inventory: {
     title: { vi: 'Thiết bị và đường truyền', en: 'Inventory' },
