@@ -1,17 +1,17 @@
-/// <reference types="vite/client" />
 import { css, html, LitElement, unsafeCSS, type PropertyValues } from 'lit';
-import uPlot from 'uplot';
-import uplotCss from 'uplot/dist/uPlot.min.css?inline';
-import { createFormatter, DISTRICT_TIME_ZONE } from '../lib/format.ts';
+import type uPlot from 'uplot';
+import { createFormatter } from '../lib/format.ts';
 import { label, type Locale, ui } from '../lib/i18n.ts';
 import { axisTimeLabel, LATENCY_BANDS, LATENCY_SERIES, lossSteps, withAlpha, type LatencyChart, type LossStep } from '../lib/link-charts.ts';
+import { UplotChartController } from '../controllers/uplot-chart.ts';
+import { chartStyles } from '../styles/chart.ts';
 
 /** The legend's word for each loss step. */
 const stepLabels: Record<LossStep, keyof typeof ui.linkDetail> = { none: 'lossNone', le5: 'lossLe5', le10: 'lossLe10', le20: 'lossLe20', le50: 'lossLe50', over50: 'lossOver50' };
 
 /** Latency of one ICMP target in Smokeping's encoding: grey bands of the echoes (fastest to
  * slowest, and the middle half darker), the median coloured by the round's loss, and loss as a
- * series of its own on the right axis. Zoom events as lw-traffic-chart's. */
+ * series of its own on the right axis. Zoom is asked of the parent through the chart controller. */
 export class LwLatencyChart extends LitElement {
   static override properties = { chart: { attribute: false }, locale: {}, fromMs: { type: Number }, toMs: { type: Number }, syncKey: {} };
   declare chart: LatencyChart | undefined;
@@ -19,8 +19,7 @@ export class LwLatencyChart extends LitElement {
   declare fromMs: number;
   declare toMs: number;
   declare syncKey: string;
-  private plot: uPlot | undefined;
-  private resizer: ResizeObserver | undefined;
+  private readonly plot = new UplotChartController(this);
 
   constructor() {
     super();
@@ -39,7 +38,7 @@ export class LwLatencyChart extends LitElement {
   // still reads when a theme lacks one. Legend rows of the per-step median columns are hidden:
   // the loss legend below tells the steps, and the median row gives the value.
   static override styles = [
-    unsafeCSS(uplotCss),
+    chartStyles,
     css`
       :host {
         display: block;
@@ -53,11 +52,7 @@ export class LwLatencyChart extends LitElement {
         --loss-over50: var(--lw-loss-over50, #b3261e);
         --loss-series: var(--lw-loss-series, var(--lw-down, #b3261e));
       }
-      .plot { inline-size: 100%; min-block-size: 16rem; }
-      .uplot { inline-size: 100%; font-family: inherit; }
-      .u-legend { color: var(--lw-text); font-size: 0.85rem; }
       .u-legend .u-series:nth-child(n + ${LATENCY_SERIES.firstStep + 1}):nth-child(-n + ${LATENCY_SERIES.loss}) { display: none; }
-      .u-select { background: color-mix(in srgb, var(--lw-focus) 20%, transparent); }
       ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; padding: 0; margin: 0.3rem 0; font-size: 0.85rem; color: var(--lw-text); }
       li { display: flex; align-items: center; gap: 0.3rem; }
       .swatch { inline-size: 1.4rem; block-size: 0.35rem; border-radius: 0.1rem; }
@@ -68,46 +63,17 @@ export class LwLatencyChart extends LitElement {
     `,
   ];
 
-  override connectedCallback() {
-    super.connectedCallback();
-    this.resizer = new ResizeObserver(() => this.fit());
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.resizer?.disconnect();
-    this.plot?.destroy();
-    this.plot = undefined;
-  }
-
-  private get container(): HTMLElement | null {
-    return this.renderRoot.querySelector('.plot');
-  }
-
-  private fit() {
-    const container = this.container;
-    if (this.plot && container) this.plot.setSize({ width: Math.max(280, container.clientWidth), height: 260 });
-  }
-
   protected override updated(changed: PropertyValues<this>) {
-    if (changed.has('chart') || changed.has('locale') || changed.has('fromMs') || changed.has('toMs')) this.draw();
+    if (changed.has('chart') || changed.has('locale') || changed.has('fromMs') || changed.has('toMs')) this.plot.draw(this.chart && { options: this.options(), data: this.chart.data as uPlot.AlignedData });
   }
 
-  private colour(name: string): string {
-    return getComputedStyle(this).getPropertyValue(name).trim() || 'gray';
-  }
-
-  private draw() {
-    const container = this.container;
-    this.plot?.destroy();
-    this.plot = undefined;
-    if (!container || !this.chart) return;
-    this.resizer?.observe(container);
+  private options(): Omit<uPlot.Options, 'width' | 'height'> {
+    const colour = (name: string) => this.plot.colour(name);
     const format = createFormatter({ locale: this.locale });
     const words = ui.linkDetail;
     const ms = (value: number | null) => (value === null ? '—' : format.milliseconds(value));
-    const outer = this.colour('--band-outer');
-    const inner = this.colour('--band-inner');
+    const outer = colour('--band-outer');
+    const inner = colour('--band-inner');
     const edge = (text: string, colour: string): uPlot.Series => ({ label: text, stroke: withAlpha(colour, 0.6), width: 1, points: { show: false }, value: (_u, v) => ms(v) });
     const series: uPlot.Series[] = [];
     series[0] = { label: '', value: (_u, s) => (s === null ? '—' : format.dateTime(s * 1_000)) };
@@ -118,52 +84,35 @@ export class LwLatencyChart extends LitElement {
     // The median's value for the legend and the cursor; its line is drawn by the step columns.
     series[LATENCY_SERIES.median] = { label: label(words.median, this.locale), stroke: 'transparent', width: 0, points: { show: false }, value: (_u, v) => ms(v) };
     lossSteps.forEach(({ step }, i) => {
-      series[LATENCY_SERIES.firstStep + i] = { label: label(words[stepLabels[step]], this.locale), stroke: this.colour(`--loss-${step}`), width: 2.5, value: (_u, v) => ms(v) };
+      series[LATENCY_SERIES.firstStep + i] = { label: label(words[stepLabels[step]], this.locale), stroke: colour(`--loss-${step}`), width: 2.5, value: (_u, v) => ms(v) };
     });
     series[LATENCY_SERIES.loss] = {
       label: label(words.loss, this.locale),
       scale: 'loss',
-      stroke: this.colour('--loss-series'),
+      stroke: colour('--loss-series'),
       dash: [4, 3],
       width: 1.5,
       value: (_u, v) => (v === null ? '—' : format.percent(v, 1)),
     };
-    const axisColour = this.colour('--lw-muted');
-    const grid = { stroke: this.colour('--lw-border'), width: 1 };
-    const options: uPlot.Options = {
-      width: Math.max(280, container.clientWidth),
-      height: 260,
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1_000), DISTRICT_TIME_ZONE),
+    const axis = this.plot.axisStyle();
+    return {
       scales: {
-        x: { time: true, range: () => [this.fromMs / 1_000, this.toMs / 1_000] },
         y: { range: (_u, _min, max) => [0, Math.max(1, (max ?? 0) * 1.1)] },
         loss: { range: [0, 100] },
       },
       series,
       bands: LATENCY_BANDS.map((band) => ({ series: [band.series[0], band.series[1]], fill: withAlpha(band.layer === 'outer' ? outer : inner, band.layer === 'outer' ? 0.35 : 0.6) })),
       axes: [
-        { stroke: axisColour, grid, space: 110, values: (_u, splits) => splits.map((s) => axisTimeLabel(s * 1_000, this.locale)) },
-        { stroke: axisColour, grid, size: 70, values: (_u, splits) => splits.map((s) => format.milliseconds(s)) },
-        { scale: 'loss', side: 1, stroke: this.colour('--loss-series'), grid: { show: false }, size: 60, values: (_u, splits) => splits.map((s) => format.percent(s, 0)) },
+        { ...axis, space: 110, values: (_u, splits) => splits.map((s) => axisTimeLabel(s * 1_000, this.locale)) },
+        { ...axis, size: 70, values: (_u, splits) => splits.map((s) => format.milliseconds(s)) },
+        { scale: 'loss', side: 1, stroke: colour('--loss-series'), grid: { show: false }, size: 60, values: (_u, splits) => splits.map((s) => format.percent(s, 0)) },
       ],
-      cursor: { sync: { key: this.syncKey }, drag: { x: true, y: false, setScale: false } },
-      hooks: { setSelect: [(u) => this.selected(u)] },
     };
-    this.plot = new uPlot(options, this.chart.data as uPlot.AlignedData, container);
-    this.plot.over.addEventListener('dblclick', () => this.dispatchEvent(new CustomEvent('lw-zoom-reset', { bubbles: true, composed: true })));
-  }
-
-  private selected(u: uPlot) {
-    if (u.select.width < 3) return;
-    const fromS = u.posToVal(u.select.left, 'x');
-    const toS = u.posToVal(u.select.left + u.select.width, 'x');
-    u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-    this.dispatchEvent(new CustomEvent('lw-zoom', { detail: { fromS, toS }, bubbles: true, composed: true }));
   }
 
   override render() {
     const words = ui.linkDetail;
-    return html`<div class="plot" role="group" aria-label=${label(words.latency, this.locale)}></div>
+    return html`<div class="plot" role="group" aria-label=${`${label(words.latency, this.locale)} — ${label(words.chartKeys, this.locale)}`}></div>
       <ul aria-label=${label(words.lossLegend, this.locale)} data-legend="loss">
         <li><span class="swatch band outer" aria-hidden="true"></span>${label(words.bandOuter, this.locale)}</li>
         <li><span class="swatch band inner" aria-hidden="true"></span>${label(words.bandInner, this.locale)}</li>

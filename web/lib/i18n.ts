@@ -144,7 +144,11 @@ export const ui = {
     preset360d: { vi: '360 ngày', en: '360 days' },
     zoomed: { vi: 'Đang xem', en: 'Showing' },
     resetZoom: { vi: 'Về khoảng đã chọn', en: 'Back to the preset' },
-    zoomHint: { vi: 'Kéo chuột trên biểu đồ để phóng to, nhấp đúp để trở lại.', en: 'Drag across a chart to zoom in, double-click to go back.' },
+    zoomHint: {
+      vi: 'Kéo chuột trên biểu đồ để phóng to, nhấp đúp để trở lại. Bàn phím: chọn biểu đồ, + / − phóng to hoặc thu nhỏ, ← → dịch, Esc trở lại.',
+      en: 'Drag across a chart to zoom in, double-click to go back. Keyboard: focus a chart, + / − zoom in or out, ← → pan, Esc goes back.',
+    },
+    chartKeys: { vi: '+ / − phóng to, thu nhỏ; ← → dịch; Esc trở lại', en: '+ / − zoom in, out; ← → pan; Esc goes back' },
     traffic: { vi: 'Lưu lượng', en: 'Traffic' },
     trafficIn: { vi: 'Vào (tải xuống)', en: 'In (download)' },
     trafficOut: { vi: 'Ra (tải lên)', en: 'Out (upload)' },

@@ -172,6 +172,35 @@ export function zoomRange(preset: Preset, fromS: number, toS: number): ChartRang
   return { kind: 'zoom', preset, fromMs, toMs };
 }
 
+/** What a key pressed on a focused chart asks for: a new range (in uPlot's seconds, as a drag
+ * gives) or the preset back. `+` zooms to the middle half, `-` doubles the range around its
+ * middle, the arrows pan by a quarter, Escape or 0 resets; other keys ask for nothing. */
+export type KeyboardZoom = { kind: 'zoom'; fromS: number; toS: number } | { kind: 'reset' };
+
+export function keyboardZoom(key: string, shownFromMs: number, shownToMs: number): KeyboardZoom | undefined {
+  const span = shownToMs - shownFromMs;
+  if (!Number.isFinite(span) || span <= 0) return key === 'Escape' || key === '0' ? { kind: 'reset' } : undefined;
+  const middle = (shownFromMs + shownToMs) / 2;
+  const to = (fromMs: number, toMs: number): KeyboardZoom => ({ kind: 'zoom', fromS: fromMs / 1_000, toS: toMs / 1_000 });
+  switch (key) {
+    case '+':
+    case '=':
+      return to(middle - span / 4, middle + span / 4);
+    case '-':
+    case '_':
+      return to(middle - span, middle + span);
+    case 'ArrowLeft':
+      return to(shownFromMs - span / 4, shownToMs - span / 4);
+    case 'ArrowRight':
+      return to(shownFromMs + span / 4, shownToMs + span / 4);
+    case 'Escape':
+    case '0':
+      return { kind: 'reset' };
+    default:
+      return undefined;
+  }
+}
+
 /** A range as the API's query: a preset relative to the server's clock (`-3h`), so the live
  * view follows the present; a zoom in epoch ms. */
 export function rangeQuery(range: ChartRange): { from: string; to?: string } {

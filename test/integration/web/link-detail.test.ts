@@ -129,6 +129,24 @@ describe('the link detail view in Chromium', () => {
     await page.locator('button[data-preset="3h"]').click();
   });
 
+  it('zooms and goes back from the keyboard on a focused chart', async () => {
+    const chart = page.locator('lw-traffic-chart');
+    const range = async () => [Number(await chart.getAttribute('data-from-ms')), Number(await chart.getAttribute('data-to-ms'))] as const;
+    await expect.poll(() => page.locator('button[data-preset="3h"]').getAttribute('aria-pressed')).toBe('true');
+    const [fromMs, toMs] = await range();
+    await chart.locator('.plot').focus();
+    await page.keyboard.press('+');
+    await page.locator('[data-zoomed]').waitFor();
+    await expect.poll(async () => (await range())[0]).toBeGreaterThan(fromMs);
+    const [zoomedFrom, zoomedTo] = await range();
+    // The middle half of the 3 hours shown: 90 minutes, give or take the clock moving on.
+    expect(Math.abs(zoomedTo - zoomedFrom - (toMs - fromMs) / 2)).toBeLessThan(60_000);
+    await chart.locator('.plot').focus();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-zoomed]').waitFor({ state: 'detached' });
+    expect(await page.locator('button[data-preset="3h"]').getAttribute('aria-pressed')).toBe('true');
+  });
+
   it('shows 90 days, the outage day hatched with its figures, and the outage row', async () => {
     const cells = page.locator('lw-day-strip [role="gridcell"]');
     await expect.poll(() => cells.count()).toBe(90);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisTimeLabel, LATENCY_BANDS, LATENCY_SERIES, latencyChart, lossStep, maxPointsFor, medianByLossStep, mirror, percentile95, rangeQuery, symmetricRange, trafficChart, withAlpha, zoomRange } from '../../../web/lib/link-charts.ts';
+import { axisTimeLabel, keyboardZoom, LATENCY_BANDS, LATENCY_SERIES, latencyChart, lossStep, maxPointsFor, medianByLossStep, mirror, percentile95, rangeQuery, symmetricRange, trafficChart, withAlpha, zoomRange } from '../../../web/lib/link-charts.ts';
 
 describe('percentile95', () => {
   it.each([
@@ -84,6 +84,23 @@ describe('ranges', () => {
     expect(zoomRange('3h', 2_000, 1_000)).toEqual({ kind: 'zoom', preset: '3h', fromMs: 1_000_000, toMs: 2_000_000 });
     expect(zoomRange('3h', 1_000, 1_000)).toBeUndefined();
     expect(zoomRange('3h', 1_000, 1_010)).toEqual({ kind: 'zoom', preset: '3h', fromMs: 855_000, toMs: 1_155_000 });
+  });
+  it.each([
+    ['+', { kind: 'zoom', fromS: 1_250, toS: 1_750 }],
+    ['=', { kind: 'zoom', fromS: 1_250, toS: 1_750 }],
+    ['-', { kind: 'zoom', fromS: 500, toS: 2_500 }],
+    ['ArrowLeft', { kind: 'zoom', fromS: 750, toS: 1_750 }],
+    ['ArrowRight', { kind: 'zoom', fromS: 1_250, toS: 2_250 }],
+    ['Escape', { kind: 'reset' }],
+    ['0', { kind: 'reset' }],
+    ['a', undefined],
+    ['Tab', undefined],
+  ])('turns the key %s on a chart showing 1,000–2,000 s into %o', (key, expected) => {
+    expect(keyboardZoom(key, 1_000_000, 2_000_000)).toEqual(expected);
+  });
+  it('asks nothing of an empty range but a reset', () => {
+    expect(keyboardZoom('+', 0, 0)).toBeUndefined();
+    expect(keyboardZoom('Escape', 0, 0)).toEqual({ kind: 'reset' });
   });
   it('keeps maxPoints within what the API allows', () => {
     expect(maxPointsFor(1_000)).toBe(500);
