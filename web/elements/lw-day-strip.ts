@@ -1,7 +1,9 @@
 import { css, html, LitElement } from 'lit';
-import { gridMove, gridRows, dayTitle, type DayCell, type DayKind } from '../lib/day-strip.ts';
+import { dayLook, gridMove, gridRows, dayTitle, type DayCell, type DayKind } from '../lib/day-strip.ts';
 import { createFormatter } from '../lib/format.ts';
 import { label, type Locale, ui } from '../lib/i18n.ts';
+import { cellPatterns } from '../styles/cell-patterns.ts';
+import { stateColours } from '../styles/state-colours.ts';
 
 /** Days per row of the strip: three rows of thirty for 90 days, narrow enough at 360 px. */
 const COLUMNS = 30;
@@ -24,21 +26,23 @@ export class LwDayStrip extends LitElement {
     this.locale = 'vi';
   }
 
-  static override styles = css`
-    :host { display: block; }
+  static override styles = [
+    stateColours,
+    cellPatterns,
+    css`
+    :host { display: block; --stripe: 3px; --stripe-gap: 3px; --dot-spacing: 5px; }
     [role='grid'] { display: grid; gap: 2px; }
     [role='row'] { display: grid; grid-template-columns: repeat(${COLUMNS}, minmax(0, 1fr)); gap: 2px; }
     [role='gridcell'] { block-size: 1.6rem; border-radius: 2px; border: 1px solid var(--lw-border); cursor: default; }
     [role='gridcell']:focus-visible { outline: 2px solid var(--lw-focus); outline-offset: 1px; }
-    [data-kind='up'] { background: var(--lw-up); }
-    [data-kind='down'] { background: repeating-linear-gradient(135deg, var(--lw-down) 0 3px, var(--lw-surface) 3px 6px); }
-    [data-kind='poor'] { background: radial-gradient(circle, var(--lw-stale) 1.2px, var(--lw-surface) 1.4px) 0 0 / 5px 5px; }
+    [data-pattern] { --cell: var(--state-colour); }
     .tip { min-block-size: 1.5em; margin: 0.4rem 0; font-variant-numeric: tabular-nums; }
     .legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; list-style: none; padding: 0; margin: 0.3rem 0; font-size: 0.85rem; }
     .legend li { display: flex; align-items: center; gap: 0.3rem; }
     .legend [data-kind] { display: inline-block; inline-size: 1rem; block-size: 1rem; border: 1px solid var(--lw-border); border-radius: 2px; }
     .hint { color: var(--lw-muted); font-size: 0.85rem; margin: 0; }
-  `;
+  `,
+  ];
 
   private focusedIndex(): number {
     return Math.min(this.active ?? this.cells.length - 1, this.cells.length - 1);
@@ -79,6 +83,8 @@ export class LwDayStrip extends LitElement {
                 role="gridcell"
                 data-index=${index}
                 data-kind=${cell.kind}
+                data-state=${dayLook[cell.kind].state}
+                data-pattern=${dayLook[cell.kind].pattern}
                 data-day=${cell.startMs}
                 tabindex=${index === focused ? 0 : -1}
                 title=${title}
@@ -93,7 +99,7 @@ export class LwDayStrip extends LitElement {
       </div>
       <p class="tip" aria-live="polite" data-tip>${shown ? `${kindIcons[shown.kind]} ${this.spokenOf(shown)}` : ''}</p>
       <ul class="legend">
-        ${(['up', 'down', 'poor'] as const).map((kind) => html`<li><span data-kind=${kind} aria-hidden="true"></span>${kindIcons[kind]} ${label(words[kindLabels[kind]], this.locale)}</li>`)}
+        ${(['up', 'down', 'poor'] as const).map((kind) => html`<li><span data-kind=${kind} data-state=${dayLook[kind].state} data-pattern=${dayLook[kind].pattern} aria-hidden="true"></span>${kindIcons[kind]} ${label(words[kindLabels[kind]], this.locale)}</li>`)}
       </ul>
       <p class="hint" id="hint">${label(words.stripHint, this.locale)}</p>
     `;

@@ -1,6 +1,8 @@
 import { css, html, LitElement } from 'lit';
 import { createFormatter } from '../lib/format.ts';
 import { label, stateLabels, type Locale, ui } from '../lib/i18n.ts';
+import { cellPatterns } from '../styles/cell-patterns.ts';
+import { stateColours } from '../styles/state-colours.ts';
 import { cellPattern, stripSentence, type StripCell } from '../lib/strip.ts';
 
 /** A 24-hour strip: one cell per bucket, its worst state by colour AND pattern (crossed down,
@@ -20,21 +22,16 @@ export class LwStateStrip extends LitElement {
     this.locale = 'vi';
   }
 
-  static override styles = css`
+  static override styles = [
+    stateColours,
+    cellPatterns,
+    css`
     :host { display: block; }
     .strip { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 1px; block-size: 0.9rem; min-inline-size: 8rem; }
-    .cell { background-color: var(--cell); border-radius: 1px; }
-    .cell[data-pattern='hatched'] { background-image: repeating-linear-gradient(135deg, transparent 0 2px, var(--lw-surface, #fff) 2px 3px); }
-    .cell[data-pattern='crossed'] { background-image: repeating-linear-gradient(45deg, transparent 0 2px, var(--lw-surface, #fff) 2px 3px), repeating-linear-gradient(135deg, transparent 0 2px, var(--lw-surface, #fff) 2px 3px); }
-    .cell[data-pattern='dotted'] { background-color: transparent; background-image: radial-gradient(circle, var(--cell) 1px, transparent 1.3px); background-size: 4px 4px; outline: 1px solid var(--cell); outline-offset: -1px; }
-    [data-state='up'] { --cell: var(--lw-up); }
-    [data-state='degraded'] { --cell: var(--lw-degraded); }
-    [data-state='down'] { --cell: var(--lw-down); }
-    [data-state='unreachable'] { --cell: var(--lw-unreachable); }
-    [data-state='maintenance'] { --cell: var(--lw-maintenance); }
-    [data-state='stale'], [data-state='unknown'] { --cell: var(--lw-stale); }
+    .cell { --cell: var(--state-colour); border-radius: 1px; }
     .missing { font-size: 0.8rem; color: var(--lw-muted); }
-  `;
+  `,
+  ];
 
   override render() {
     const format = createFormatter({ locale: this.locale });

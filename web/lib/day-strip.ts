@@ -1,6 +1,7 @@
 import type { OutageInPeriod } from '../../model/availability.ts';
 import type { Formatter } from './format.ts';
 import { counted } from './i18n.ts';
+import type { CellPattern } from './strip.ts';
 
 // The 90-day availability strip and the outage list, shaped from the availability answer:
 // one cell per local day with its kind (the pattern it is drawn with), its tooltip text, the
@@ -30,6 +31,14 @@ export interface DayCell {
   outages: number;
   downMs: number;
 }
+
+/** How a day is drawn, in the shared strip patterns: plain in the up colour, hatched in the down
+ * colour, dotted in the no-data colour. */
+export const dayLook: Record<DayKind, { state: 'up' | 'down' | 'stale'; pattern: CellPattern }> = {
+  up: { state: 'up', pattern: 'solid' },
+  down: { state: 'down', pattern: 'hatched' },
+  poor: { state: 'stale', pattern: 'dotted' },
+};
 
 export const dayKind = (day: DayFigures): DayKind => (day.downMs > 0 || day.n > 0 ? 'down' : day.coverageFlag || day.availabilityPct === null ? 'poor' : 'up');
 
