@@ -46,7 +46,7 @@ const densityLabel: Record<Density, (typeof ui.overview)[keyof typeof ui.overvie
 
 /** Heights the windowed list assumes; its CSS holds each row to them. Narrow screens stack a
  * link's figures over its strip. */
-const sizesFor = (width: number): Omit<LayoutSizes, 'columns'> => (width < 720 ? { heading: 40, tileBase: 52, tileLink: 92, square: 48 } : { heading: 40, tileBase: 52, tileLink: 46, square: 48 });
+const sizesFor = (width: number): Omit<LayoutSizes, 'columns'> => (width < 720 ? { heading: 40, tileBase: 52, tileLink: 92, siteStrip: 20, square: 48 } : { heading: 40, tileBase: 52, tileLink: 46, siteStrip: 20, square: 48 });
 
 /** The overview: counts per state, link kinds and providers that filter, a search, then the
  * sites worst first as tiles, as compact squares (automatic past 60 sites) or on the map. Only

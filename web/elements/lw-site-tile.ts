@@ -26,12 +26,14 @@ export const siteTileStyles = css`
   lw-site-tile .bar > span { display: block; block-size: 100%; background: var(--lw-muted); }
   lw-site-tile .bar.high > span { background: var(--lw-degraded); }
   lw-site-tile .age { font-size: 0.8rem; }
+  lw-site-tile .site-strip { margin-block-start: 0.3rem; }
 `;
 
 const kindLabel = { internet: ui.overview.kindInternet, tslcd: ui.overview.kindTslcd, wan: ui.overview.kindWan, lan: ui.overview.kindLan } as const;
 
-/** One site: its name, state and since when, then a line per link with its state, RTT, loss,
- * traffic as a share of the contracted capacity, its 24-hour strip and how old its data is. */
+/** One site: its name, state and since when, the site's own 24-hour strip when it has more than
+ * one link (the site is down only while all of them are), then a line per link with its state,
+ * RTT, loss, traffic as a share of the contracted capacity, its 24-hour strip and data age. */
 export class LwSiteTile extends LitElement {
   static override properties = {
     row: { attribute: false },
@@ -100,6 +102,9 @@ export class LwSiteTile extends LitElement {
         <span class="name">${row.name}</span>
         <span class="state">${this.stateText(row.state)}${row.sinceMs !== undefined ? html` · ${format.duration(this.nowMs - row.sinceMs)}` : ''}</span>
       </div>
+      ${row.links.length > 1 && this.strips
+        ? html`<lw-state-strip class="site-strip" data-site-strip=${row.id} .cells=${withCurrent(stripCells(this.strips.sites[row.id], this.strips), row.state, this.nowMs)} locale=${this.locale}></lw-state-strip>`
+        : ''}
       <ul class="links">${row.links.map((link) => this.link(link, format))}</ul>
     `;
   }

@@ -147,6 +147,8 @@ export interface LayoutSizes {
   /** A tile without links, and each link line. */
   tileBase: number;
   tileLink: number;
+  /** The site's own strip, drawn when it has more than one link. */
+  siteStrip: number;
   square: number;
   /** Squares per row, from the list's width. */
   columns: number;
@@ -161,7 +163,7 @@ export function layoutItems(groups: readonly RowGroup[], compact: boolean, sizes
     if (compact) {
       for (let i = 0; i < group.rows.length; i += columns) items.push({ kind: 'squares', rows: group.rows.slice(i, i + columns), height: sizes.square });
     } else {
-      for (const row of group.rows) items.push({ kind: 'tile', row, height: sizes.tileBase + sizes.tileLink * Math.max(1, row.links.length) });
+      for (const row of group.rows) items.push({ kind: 'tile', row, height: sizes.tileBase + sizes.tileLink * Math.max(1, row.links.length) + (row.links.length > 1 ? sizes.siteStrip : 0) });
     }
   }
   return items;

@@ -32,6 +32,7 @@ links:
   - {id: ta-van-vnpt, site: ta-van, kind: internet, provider: VNPT, targets: [127.0.0.3]}
   - {id: nam-xe-vnpt, site: nam-xe, kind: internet, provider: VNPT, targets: [127.0.0.4]}
   - {id: ban-ho-tslcd, site: ban-ho, kind: tslcd, provider: VNPT, targets: [127.0.0.5]}
+  - {id: ban-ho-vnpt, site: ban-ho, kind: internet, provider: VNPT, targets: [127.0.0.7]}
   - {id: den-sang-vnpt, site: den-sang, kind: internet, provider: Viettel, targets: [127.0.0.6]}
 `);
 const STRIP_BUCKET = 30 * 60_000;
@@ -60,13 +61,14 @@ describe('the dashboard in Chromium', () => {
       state('link', 'nam-xe-vnpt', 'nam-xe', 'down', now - 12 * 60_000),
       state('site', 'ban-ho', 'ban-ho', 'degraded', now - HOUR),
       state('link', 'ban-ho-tslcd', 'ban-ho', 'degraded', now - HOUR),
+      state('link', 'ban-ho-vnpt', 'ban-ho', 'up', now - 5 * HOUR),
       state('site', 'den-sang', 'den-sang', 'up', now - 5 * HOUR),
       state('link', 'den-sang-vnpt', 'den-sang', 'down', now - 7 * HOUR),
       state('link', 'den-sang-vnpt', 'den-sang', 'up', now - 7 * HOUR + 10 * 60_000),
     ]);
     const round = (link: string, site: string, target: string, up: boolean) =>
       point('icmp', now - 10_000, { site, link, target }, { up: up ? 1 : 0, sent: 5, received: up ? 5 : 0, loss_pct: up ? 0 : 100, ...(up ? { rtt_avg_ms: 24.5 } : {}) });
-    await write('raw', [round('ta-van-vnpt', 'ta-van', '127.0.0.3', true), round('nam-xe-vnpt', 'nam-xe', '127.0.0.4', false), round('ban-ho-tslcd', 'ban-ho', '127.0.0.5', true), round('den-sang-vnpt', 'den-sang', '127.0.0.6', true)]);
+    await write('raw', [round('ta-van-vnpt', 'ta-van', '127.0.0.3', true), round('nam-xe-vnpt', 'nam-xe', '127.0.0.4', false), round('ban-ho-tslcd', 'ban-ho', '127.0.0.5', true), round('ban-ho-vnpt', 'ban-ho', '127.0.0.7', true), round('den-sang-vnpt', 'den-sang', '127.0.0.6', true)]);
     server = await startApiServer({ config, logger: quietLogger, listen: '127.0.0.1:0', webRoot: join(dir, 'dist') });
     await server.live.refresh();
     browser = await launchChromium();
@@ -143,6 +145,11 @@ describe('the dashboard in Chromium', () => {
     expect(namXe[0]).toBe('up');
     expect(await page.locator('lw-state-strip[data-strip="den-sang-vnpt"] .cell[data-state="down"]').first().getAttribute('data-pattern')).toBe('crossed');
     expect(await page.locator('li[data-link="den-sang-vnpt"] a').getAttribute('href')).toBe('#/links/den-sang-vnpt');
+    // Bản Hồ has two links: its own strip is drawn above theirs, its last bucket as degraded as the site.
+    const siteStrip = page.locator('lw-state-strip[data-site-strip="ban-ho"] .cell');
+    await expect.poll(() => siteStrip.count()).toBe(48);
+    expect(await siteStrip.last().getAttribute('data-state')).toBe('degraded');
+    expect(await page.locator('lw-state-strip[data-site-strip]').count(), 'sites with one link have only the link strip').toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'overview.png'), fullPage: true });
   });
 

@@ -99,10 +99,10 @@ describe('overview filters by link, grouping and windowing', () => {
     expect(groupRows(rows, 'none')).toHaveLength(1);
   });
 
-  const sizes = { heading: 40, tileBase: 50, tileLink: 40, square: 48, columns: 2 };
-  it('lays out tiles by their links, squares in rows of the width, headings when grouped', () => {
+  const sizes = { heading: 40, tileBase: 50, tileLink: 40, siteStrip: 15, square: 48, columns: 2 };
+  it('lays out tiles by their links (and the site strip of a site with two), squares in rows of the width, headings when grouped', () => {
     const rows = overviewRows(report, siteViews, {}, inventory);
-    expect(layoutItems(groupRows(rows, 'none'), false, sizes).map((item) => [item.kind, item.height])).toEqual([['tile', 90], ['tile', 90], ['tile', 130]]);
+    expect(layoutItems(groupRows(rows, 'none'), false, sizes).map((item) => [item.kind, item.height])).toEqual([['tile', 90], ['tile', 90], ['tile', 145]]);
     expect(layoutItems(groupRows(rows, 'none'), true, sizes).map((item) => (item.kind === 'squares' ? item.rows.length : item.kind))).toEqual([2, 1]);
     expect(layoutItems(groupRows(rows, 'state'), true, sizes).map((item) => item.kind)).toEqual(['heading', 'squares', 'heading', 'squares', 'heading', 'squares']);
   });
