@@ -34,23 +34,22 @@ export class LwLatencyChart extends LitElement {
     return this.chart?.data;
   }
 
-  // Colours are the theme's where it defines them (theme.css), with fallbacks here so the chart
-  // still reads when a theme lacks one. Legend rows of the per-step median columns are hidden:
+  // Colours are the theme's (theme.css, light and dark). Legend rows of the per-step median columns are hidden:
   // the loss legend below tells the steps, and the median row gives the value.
   static override styles = [
     chartStyles,
     css`
       :host {
         display: block;
-        --band-outer: var(--lw-band-outer, #9aa0a6);
-        --band-inner: var(--lw-band-inner, #5f6368);
-        --loss-none: var(--lw-loss-none, #1f7a3a);
-        --loss-le5: var(--lw-loss-le5, #1a5fb4);
-        --loss-le10: var(--lw-loss-le10, #6a3d9a);
-        --loss-le20: var(--lw-loss-le20, #c2185b);
-        --loss-le50: var(--lw-loss-le50, #c25400);
-        --loss-over50: var(--lw-loss-over50, #b3261e);
-        --loss-series: var(--lw-loss-series, var(--lw-down, #b3261e));
+        --band-outer: var(--lw-band-outer);
+        --band-inner: var(--lw-band-inner);
+        --loss-none: var(--lw-loss-none);
+        --loss-le5: var(--lw-loss-le5);
+        --loss-le10: var(--lw-loss-le10);
+        --loss-le20: var(--lw-loss-le20);
+        --loss-le50: var(--lw-loss-le50);
+        --loss-over50: var(--lw-loss-over50);
+        --loss-series: var(--lw-loss-series);
       }
       .u-legend .u-series:nth-child(n + ${LATENCY_SERIES.firstStep + 1}):nth-child(-n + ${LATENCY_SERIES.loss}) { display: none; }
       ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.3rem 1rem; padding: 0; margin: 0.3rem 0; font-size: 0.85rem; color: var(--lw-text); }

@@ -33,7 +33,7 @@ export class LwTrafficChart extends LitElement {
   static override styles = [
     chartStyles,
     css`
-      :host { display: block; --in: var(--lw-traffic-in, #1a5fb4); --out: var(--lw-traffic-out, #26a269); --capacity: var(--lw-down); --p95: var(--lw-degraded); }
+      :host { display: block; --in: var(--lw-traffic-in); --out: var(--lw-traffic-out); --capacity: var(--lw-down); --p95: var(--lw-degraded); }
       p { margin: 0.3rem 0; color: var(--lw-muted); }
     `,
   ];
