@@ -39,12 +39,15 @@ export const fetchSession = () => getJson<Session>('/api/v1/auth/me');
 export const logIn = (name: string, password: string) => requestJson<{ user: SignedInUser; csrfToken: string }>('/api/v1/auth/login', { method: 'POST', body: { name, password } });
 export const logOut = (csrfToken: string | undefined) => requestJson<{ ok: true }>('/api/v1/auth/logout', { method: 'POST', ...(csrfToken !== undefined ? { csrfToken } : {}) });
 
-/** Calls `onChange` whenever the API says the status changed; `onConnection` tells whether the
- * stream is open (the page shows a banner while it is not; EventSource reconnects by itself). */
-export function watchEvents(options: { onChange: () => void; onConnection: (open: boolean) => void }): () => void {
+/** Calls `onChange` whenever the API says the status changed, and `onAlerts` when an alert
+ * fired, changed, was acknowledged or resolved (and after a resync, when some may have been
+ * missed); `onConnection` tells whether the stream is open (the page shows a banner while it is
+ * not; EventSource reconnects by itself). */
+export function watchEvents(options: { onChange: () => void; onAlerts: () => void; onConnection: (open: boolean) => void }): () => void {
   const source = new EventSource('/api/v1/events');
   source.addEventListener('open', () => options.onConnection(true));
   source.addEventListener('error', () => options.onConnection(source.readyState === EventSource.OPEN));
   for (const type of ['state', 'status', 'resync']) source.addEventListener(type, () => options.onChange());
+  for (const type of ['alert', 'resync']) source.addEventListener(type, () => options.onAlerts());
   return () => source.close();
 }

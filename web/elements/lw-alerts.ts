@@ -12,6 +12,9 @@ import './lw-maintenance.ts';
 
 /** Re-read the alerts this often while the page is open (the event stream only says "changed"). */
 const REFRESH_MS = 30_000;
+/** An alert storm (a district-wide power cut) sends many events at once: one read per two
+ * seconds at most, the last one after the storm's last event. */
+const EVENT_READ_GAP_MS = 2_000;
 const phaseIcons: Record<AlertPhase, string> = { open: '✕', acknowledged: '✓', resolved: '●' };
 const severityIcons: Record<Severity, string> = { critical: '▲', warning: '◆', info: 'ℹ' };
 
@@ -23,6 +26,7 @@ export class LwAlerts extends LitElement {
     userRole: { attribute: false },
     csrfToken: {},
     nowMs: { type: Number },
+    changes: { type: Number },
     view: { state: true },
     unacknowledgedOnly: { state: true },
     severity: { state: true },
@@ -39,6 +43,8 @@ export class LwAlerts extends LitElement {
   declare userRole: Role | undefined;
   declare csrfToken: string | undefined;
   declare nowMs: number;
+  /** Bumped by lw-app on each alert event of the stream: the table is read again. */
+  declare changes: number;
   declare view: 'open' | 'all';
   declare unacknowledgedOnly: boolean;
   declare severity: Severity | undefined;
@@ -49,11 +55,13 @@ export class LwAlerts extends LitElement {
   declare refusal: string | undefined;
   private fetchedMs = 0;
   private request = 0;
+  private pendingRead: number | undefined;
 
   constructor() {
     super();
     this.locale = 'vi';
     this.nowMs = Date.now();
+    this.changes = 0;
     this.view = 'open';
     this.unacknowledgedOnly = false;
     this.expanded = new Set();
@@ -92,8 +100,25 @@ export class LwAlerts extends LitElement {
     void this.load();
   }
 
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.clearTimeout(this.pendingRead);
+    this.pendingRead = undefined;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>) {
-    if (changed.has('nowMs') && this.nowMs - this.fetchedMs >= REFRESH_MS && this.fetchedMs !== 0) void this.load();
+    if (changed.has('changes') && changed.get('changes') !== undefined) this.readSoon();
+    else if (changed.has('nowMs') && this.nowMs - this.fetchedMs >= REFRESH_MS && this.fetchedMs !== 0) void this.load();
+  }
+
+  /** Reads again now, or once the gap since the last read has passed. */
+  private readSoon() {
+    if (this.pendingRead !== undefined) return;
+    const wait = Math.max(0, this.fetchedMs + EVENT_READ_GAP_MS - Date.now());
+    this.pendingRead = window.setTimeout(() => {
+      this.pendingRead = undefined;
+      void this.load();
+    }, wait);
   }
 
   /** Reads the alerts again; lw-app may call it when the event stream says something changed. */

@@ -21,6 +21,7 @@ export class LwApp extends LitElement {
   static override properties = {
     locale: { state: true },
     status: { state: true },
+    alertChanges: { state: true },
     sites: { state: true },
     error: { state: true },
     connected: { state: true },
@@ -30,6 +31,8 @@ export class LwApp extends LitElement {
   };
   declare locale: Locale;
   declare status: StatusReport | undefined;
+  /** Counts the stream's alert events: a change tells the alerts view to read again. */
+  declare alertChanges: number;
   declare sites: SiteView[];
   declare error: string | undefined;
   declare connected: boolean;
@@ -51,6 +54,7 @@ export class LwApp extends LitElement {
     this.locale = (locales as readonly string[]).includes(saved ?? '') ? (saved as Locale) : 'vi';
     this.sites = [];
     this.connected = true;
+    this.alertChanges = 0;
     this.nowMs = Date.now();
     this.access = { kind: 'checking' };
     this.route = parseRoute(location.hash);
@@ -104,7 +108,7 @@ export class LwApp extends LitElement {
     this.access = access;
     this.stopEvents?.();
     void this.load();
-    this.stopEvents = watchEvents({ onChange: () => void this.load(), onConnection: (open) => (this.connected = open) });
+    this.stopEvents = watchEvents({ onChange: () => void this.load(), onAlerts: () => (this.alertChanges += 1), onConnection: (open) => (this.connected = open) });
   }
 
   private async end() {
@@ -174,7 +178,7 @@ export class LwApp extends LitElement {
       case 'link':
         return html`<lw-link-detail linkId=${route.id} .status=${this.status} locale=${this.locale} .nowMs=${this.nowMs}></lw-link-detail>`;
       case 'alerts':
-        return html`<lw-alerts locale=${this.locale} .sites=${this.sites} .userRole=${role} .csrfToken=${csrfToken} .nowMs=${this.nowMs}></lw-alerts>`;
+        return html`<lw-alerts locale=${this.locale} .changes=${this.alertChanges} .sites=${this.sites} .userRole=${role} .csrfToken=${csrfToken} .nowMs=${this.nowMs}></lw-alerts>`;
       case 'inventory':
         return html`<lw-inventory locale=${this.locale} .nowMs=${this.nowMs}></lw-inventory>`;
     }

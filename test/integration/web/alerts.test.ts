@@ -141,6 +141,21 @@ links:
     expect(await page.locator('tr[data-alert="a-ban-ho"] .phase').textContent()).toContain('Đang xảy ra');
     await page.locator('select').first().selectOption('en');
     await expect.poll(() => page.locator('tr[data-alert="a-ban-ho"] .phase').textContent()).toContain('Ongoing');
+    await page.locator('select').first().selectOption('vi');
+    await page.close();
+  });
+
+  it('shows an alert the event stream announces without a reload, well before the 30-second re-read', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await logIn(page, 'minh');
+    // The stream's first read primes what it has told; a new alert after that is an `alert` event.
+    await server.live.refresh();
+    expect(await page.locator('tr[data-alert="a-nam-xe"]').count()).toBe(0);
+    const atMs = Date.now();
+    await writePoints({ url: URL, database: DATABASE }, 'events', [firing('a-nam-xe', 'link-down', 'critical', 'ban-ho', 'ban-ho-vnpt', atMs, { summary: 'Tuyến mới mất' })]);
+    await server.live.refresh();
+    await page.locator('tr[data-alert="a-nam-xe"]').waitFor({ timeout: 10_000 });
+    expect(Date.now() - atMs).toBeLessThan(15_000);
     await page.close();
   });
 });
