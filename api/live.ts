@@ -67,18 +67,11 @@ export interface LiveStatusOptions {
 
 const gzipAsync = promisify(gzip);
 
-const serialised = (report: StatusReport) => {
+/** The status as the endpoint sends it: its bytes and their ETag; the gzip is added by the
+ * caller. */
+const serialised = (report: StatusReport): Omit<Snapshot, 'gzip'> => {
   const body = Buffer.from(JSON.stringify(report));
   return { report, body, etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"` };
-};
-/** In the thread pool, so compressing a district's status does not hold up requests. */
-const serialise = async (report: StatusReport): Promise<Snapshot> => {
-  const plain = serialised(report);
-  return { ...plain, gzip: await gzipAsync(plain.body) };
-};
-const serialiseNow = (report: StatusReport): Snapshot => {
-  const plain = serialised(report);
-  return { ...plain, gzip: gzipSync(plain.body) };
 };
 
 /** Engine rows come from another process whose writes land a little after their timestamps:
@@ -99,7 +92,9 @@ export function createLiveStatus(options: LiveStatusOptions): LiveStatus {
   // process is recognised as such (canResume) instead of being taken for a recent one.
   const firstId = Math.max(1, Math.floor(clock()));
   let nextId = firstId;
-  let current = serialiseNow(buildStatus({ config, states: [], latest: { traffic: [], icmp: [], polls: [] }, nowMs: clock() }));
+  // The first report has no states yet and is small enough to compress in line.
+  const first = serialised(buildStatus({ config, states: [], latest: { traffic: [], icmp: [], polls: [] }, nowMs: clock() }));
+  let current: Snapshot = { ...first, gzip: gzipSync(first.body) };
   let last: RefreshOutcome | undefined;
   let loadedStates = false;
   let checkedUntilMs: number | undefined;
@@ -157,7 +152,9 @@ export function createLiveStatus(options: LiveStatusOptions): LiveStatus {
       }
       const report = buildStatus({ config, states: [...states.values()], latest, nowMs });
       const countsChanged = JSON.stringify(report.counts) !== JSON.stringify(current.report.counts);
-      current = await serialise(report);
+      // In the thread pool, so compressing a district's status does not hold up requests.
+      const plain = serialised(report);
+      current = { ...plain, gzip: await gzipAsync(plain.body) };
       if (countsChanged && checkedUntilMs !== undefined) emit({ type: 'status', atMs: nowMs, counts: report.counts });
       checkedUntilMs = nowMs;
       last = { ok: true, atMs: nowMs, events };
