@@ -9,8 +9,10 @@ import type { MaintenanceWindow, RecurringSchedule } from './maintenance.ts';
 //
 // Every instant of a period is in exactly one class, decided in this order:
 //   maintenance → excluded (planned work is not the provider's failure)
+//   unknown     → excluded (no data says neither up nor down), and reported as coverage: an
+//                 outage still open while the collector wrote nothing (stopped, its host
+//                 down) is not downtime, since down needs positive evidence
 //   down        → counted against the entity
-//   unknown     → excluded (no data says neither up nor down), and reported as coverage
 //   up          → the rest
 // The raw figure drops the first rule: downtime inside maintenance counts as down.
 
@@ -100,7 +102,7 @@ export interface OutageInPeriod {
   startMs: number;
   endMs: number;
   durationMs: number;
-  /** The part inside the period that counts as down: outside maintenance. */
+  /** The part inside the period that counts as down: outside maintenance and with data. */
   countedMs: number;
   cause: string | null;
   kind: string | null;
@@ -149,16 +151,16 @@ export function availability(input: AvailabilityInput): Availability {
   const downAll = clipIntervals(input.down, period);
   const unknownAll = clipIntervals(input.unknown, period);
 
-  const down = subtractIntervals(downAll, maintenance);
-  const unknown = subtractIntervals(subtractIntervals(unknownAll, maintenance), down);
+  const unknown = subtractIntervals(unknownAll, maintenance);
+  const down = subtractIntervals(subtractIntervals(downAll, maintenance), unknown);
   const downMs = totalMs(down);
   const unknownMs = totalMs(unknown);
   const maintenanceMs = totalMs(maintenance);
   const upMs = periodMs - maintenanceMs - downMs - unknownMs;
 
   // Raw: maintenance is ignored, so only down and unknown are carved out of the period.
-  const rawDownMs = totalMs(downAll);
-  const rawUnknownMs = totalMs(subtractIntervals(unknownAll, downAll));
+  const rawDownMs = totalMs(subtractIntervals(downAll, unknownAll));
+  const rawUnknownMs = totalMs(unknownAll);
   const rawUpMs = periodMs - rawDownMs - rawUnknownMs;
 
   const outages = input.down
@@ -166,7 +168,8 @@ export function availability(input: AvailabilityInput): Availability {
     .sort((a, b) => a.startMs - b.startMs)
     .map((o): OutageInPeriod => {
       const inside = clipIntervals([o], period);
-      const counted = subtractIntervals(inside, maintenance);
+      const outsideMaintenance = subtractIntervals(inside, maintenance);
+      const counted = subtractIntervals(outsideMaintenance, unknown);
       return {
         startMs: o.startMs,
         endMs: o.endMs,
@@ -176,11 +179,13 @@ export function availability(input: AvailabilityInput): Availability {
         kind: o.kind ?? null,
         clippedStart: o.startMs < period.startMs,
         clippedEnd: o.endMs > period.endMs,
-        inMaintenance: totalMs(counted) === 0,
+        inMaintenance: totalMs(outsideMaintenance) === 0,
         ongoing: o.open ?? false,
       };
     });
-  const n = outages.filter((o) => o.countedMs > 0).length;
+  // Records that overlap (an outage and the unreachable spell around it) are one failure: n
+  // counts the merged spells with counted downtime, so MTBF / (MTBF + MTTR) stays availability.
+  const n = mergeIntervals(input.down).filter((spell) => totalMs(subtractIntervals(subtractIntervals(clipIntervals([spell], period), maintenance), unknown)) > 0).length;
   const coveragePct = periodMs > 0 ? 100 * (1 - unknownMs / periodMs) : 0;
 
   return {
@@ -209,9 +214,11 @@ export interface LinkIntervals {
 }
 
 /**
- * A site is down only while all its links are down, up while any link is up, and unknown
- * otherwise (one link down, the others without data). A site without links has no figure:
- * all its time is unknown.
+ * A site is down only while all its links are down (on their merged intervals), up while any
+ * link is up, and unknown otherwise (one link down, the others without data). A site without
+ * links has no figure: all its time is unknown. A spell of the site is `unreachable` when every
+ * link outage within it was (the site was cut off upstream, not failing itself), and ongoing
+ * when it lasts to the period's end with a link outage still open.
  */
 export function siteIntervals(links: readonly LinkIntervals[], period: Interval): { down: DownInterval[]; unknown: Interval[] } {
   if (links.length === 0) return { down: [], unknown: [period] };
@@ -222,7 +229,14 @@ export function siteIntervals(links: readonly LinkIntervals[], period: Interval)
     down = intersectIntervals(down, linkDown);
     up = mergeIntervals([...up, ...subtractIntervals(subtractIntervals([period], linkDown), link.unknown)]);
   }
-  return { down: down.map((i) => ({ ...i, cause: 'site-dark', kind: 'outage' })), unknown: subtractIntervals(subtractIntervals([period], up), down) };
+  const records = links.flatMap((link) => link.down);
+  const spells = down.map((spell): DownInterval => {
+    const within = records.filter((record) => record.startMs < spell.endMs && record.endMs > spell.startMs);
+    const upstream = within.length > 0 && within.every((record) => record.kind === 'unreachable');
+    const open = spell.endMs >= period.endMs && within.some((record) => record.open === true);
+    return { ...spell, cause: upstream ? 'upstream' : 'site-dark', kind: upstream ? 'unreachable' : 'outage', ...(open ? { open } : {}) };
+  });
+  return { down: spells, unknown: subtractIntervals(subtractIntervals([period], up), down) };
 }
 
 // ---------------------------------------------------------------------------------------------

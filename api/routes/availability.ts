@@ -1,19 +1,9 @@
 import { z } from 'zod';
-import type { Config } from '../../config/schema.ts';
 import type { EntityKind } from '../../model/alerts.ts';
-import {
-  availability,
-  gapsFromBuckets,
-  localDays,
-  maintenanceIntervals,
-  siteIntervals,
-  unknownFromStates,
-  type Availability,
-  type CoveredSubject,
-  type Interval,
-} from '../../model/availability.ts';
+import { localDays, type Availability, type Interval } from '../../model/availability.ts';
 import { fromSettings, type MaintenanceWindow } from '../../model/maintenance.ts';
-import { entityKey, readAvailabilityRecords, ROLLUP_LAG_MS, type AvailabilityRecords, type EntityFilter } from '../../store/availability.ts';
+import { availabilityOf, linkIndex, subjectsOf, type ReadPeriod, type Subject } from '../../store/availability-figures.ts';
+import { readAvailabilityRecords, ROLLUP_LAG_MS, type AvailabilityRecords, type EntityFilter } from '../../store/availability.ts';
 import { niceStep } from '../../store/series.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
@@ -38,47 +28,15 @@ const detailQuery = z.strictObject({ ...rangeFields, per: z.enum(['day']).option
 const listQuery = z.strictObject({ ...rangeFields, kind: z.enum(['link', 'device', 'site']).default('link'), site: idParam.optional() });
 const byId = z.strictObject({ id: idParam });
 
-interface Subject extends CoveredSubject {
-  name?: string;
-}
-
-/** Every link, device or site of the inventory as what a maintenance window may cover. */
-function subjectsOf(config: Config, kind: EntityKind): Subject[] {
-  const groupsOf = new Map(config.sites.map((site) => [site.id, site.groups]));
-  const entities: readonly { id: string; site?: string; name?: string }[] = kind === 'link' ? config.links : kind === 'device' ? config.devices : config.sites;
-  return entities.map((entity) => {
-    const site = kind === 'site' ? entity.id : (entity.site ?? '');
-    return { kind, id: entity.id, site, groups: groupsOf.get(site) ?? [], ...(entity.name ? { name: entity.name } : {}) };
-  });
-}
-
-interface Period extends Interval {
+interface Period extends ReadPeriod {
   nowMs: number;
-  stepMs: number;
-  checkedUntilMs: number;
-}
-
-/** What one entity's figure is computed from, before arithmetic. */
-function inputsFor(subject: Subject, records: AvailabilityRecords, linksOfSite: readonly Subject[], period: Period) {
-  const key = entityKey(subject.kind, subject.id);
-  const down = records.outages.get(key) ?? [];
-  const ownUnknown = (kind: EntityKind, id: string) => {
-    const entity = entityKey(kind, id);
-    return [...unknownFromStates(records.initial.get(entity), records.changes.get(entity) ?? [], period), ...gapsFromBuckets(records.measured.get(entity) ?? [], period.stepMs, period, period.checkedUntilMs)];
-  };
-  if (subject.kind !== 'site' || linksOfSite.length === 0) return { down, unknown: ownUnknown(subject.kind, subject.id) };
-  // A site's data is its links': unknown while none of them is known up and not all are down.
-  const links = linksOfSite.map((link) => ({ down: records.outages.get(entityKey('link', link.id)) ?? [], unknown: ownUnknown('link', link.id) }));
-  return { down, unknown: siteIntervals(links, period).unknown };
 }
 
 export function availabilityRoutes(deps: ApiDeps): Route[] {
   const { config, influx, control, clock } = deps;
   const timeZone = config.alerts.timezone;
   const subjects = { link: subjectsOf(config, 'link'), device: subjectsOf(config, 'device'), site: subjectsOf(config, 'site') };
-  const linksBySite = new Map<string, Subject[]>();
-  for (const link of subjects.link) linksBySite.set(link.site, [...(linksBySite.get(link.site) ?? []), link]);
-  const linksAt = (siteId: string): readonly Subject[] => linksBySite.get(siteId) ?? [];
+  const { linksAt, recordsOf } = linkIndex(config);
 
   const periodOf = (query: { from?: z.output<typeof timeParam>; to?: z.output<typeof timeParam> }, buckets: number): Period => {
     const nowMs = clock();
@@ -89,23 +47,12 @@ export function availabilityRoutes(deps: ApiDeps): Route[] {
     if (endMs <= range.fromMs) throw new ApiError('invalid-parameter', 'query.from: must be in the past');
     return { startMs: range.fromMs, endMs, nowMs, stepMs: niceStep(range.fromMs, endMs, FIVE_MINUTES, Math.max(1, buckets)), checkedUntilMs: nowMs - ROLLUP_LAG_MS };
   };
-  /** The entities whose records a figure needs: a site's include its links'. */
-  const recordsOf = (chosen: readonly Subject[]): EntityFilter =>
-    chosen.flatMap((subject) => [{ kind: subject.kind, id: subject.id }, ...(subject.kind === 'site' ? linksAt(subject.id).map((link) => ({ kind: link.kind, id: link.id })) : [])]);
   const windows = async (): Promise<MaintenanceWindow[]> => [...fromSettings(config.alerts.maintenance, timeZone), ...(await control.maintenanceWindows())];
   const read = (period: Period, only: EntityFilter) =>
     readAvailabilityRecords(influx, { fromMs: period.startMs, toMs: period.endMs, stepMs: period.stepMs, checkedUntilMs: period.checkedUntilMs, openEndMs: period.nowMs }, only);
 
-  const figure = (subject: Subject, records: AvailabilityRecords, maintenance: readonly MaintenanceWindow[], period: Period, within: Interval = period): Availability => {
-    const inputs = inputsFor(subject, records, subject.kind === 'site' ? linksAt(subject.id) : [], period);
-    return availability({
-      periodFromMs: within.startMs,
-      periodToMs: within.endMs,
-      down: inputs.down,
-      unknown: inputs.unknown,
-      maintenance: maintenanceIntervals(maintenance, subject, within, timeZone),
-    });
-  };
+  const figure = (subject: Subject, records: AvailabilityRecords, maintenance: readonly MaintenanceWindow[], period: Period, within: Interval = period): Availability =>
+    availabilityOf({ subject, records, linksOfSite: linksAt(subject.id), maintenance, period, within, timeZone });
   const summary = ({ outages: _outages, bounds: _bounds, ...figures }: Availability) => figures;
 
   const detail = (kind: EntityKind) => async ({ params, query }: { params: { id: string }; query: z.output<typeof detailQuery> }) => {

@@ -260,21 +260,27 @@ describe('availability', () => {
     expect(run([outage]).outages[0]!.ongoing).toBe(ongoing);
   });
 
-  it('unknown time lowers coverage, widens the bounds, and overlapping an outage counts as down', () => {
-    // 12 hours unknown, one of them during a 3-hour outage: 11 hours unknown, 3 down, 706 up.
+  it('unknown time lowers coverage, widens the bounds, and the part of an outage without data is unknown, not down', () => {
+    // 12 hours unknown, one of them during a 3-hour outage: down needs evidence, so 2 hours
+    // down, 12 unknown, 706 up.
     const result = run([h(200, 203)], [], [h(202, 214)]);
-    expect(result.downMs).toBe(3 * HOUR);
-    expect(result.unknownMs).toBe(11 * HOUR);
+    expect(result.downMs).toBe(2 * HOUR);
+    expect(result.unknownMs).toBe(12 * HOUR);
     expect(result.upMs).toBe(706 * HOUR);
     expect(result.n).toBe(1);
-    expect(result.outages[0]!.countedMs).toBe(3 * HOUR);
-    expect(result.availabilityPct).toBeCloseTo((100 * 706) / 709, 10);
-    expect(result.coveragePct).toBeCloseTo(100 * (1 - 11 / 720), 10);
+    expect(result.outages[0]!.countedMs).toBe(2 * HOUR);
+    expect(result.availabilityPct).toBeCloseTo((100 * 706) / 708, 10);
+    expect(result.coveragePct).toBeCloseTo(100 * (1 - 12 / 720), 10);
     expect(result.coverageFlag).toBe(true);
     expect(result.bounds.unknownAsDownPct).toBeCloseTo((100 * 706) / 720, 10);
-    expect(result.bounds.unknownAsUpPct).toBeCloseTo((100 * 717) / 720, 10);
-    // Raw: the unknown hour inside the outage is down there too.
-    expect(result.rawAvailabilityPct).toBeCloseTo((100 * 706) / 709, 10);
+    expect(result.bounds.unknownAsUpPct).toBeCloseTo((100 * 718) / 720, 10);
+    expect(result.rawAvailabilityPct).toBeCloseTo((100 * 706) / 708, 10);
+  });
+
+  it('does not count an open outage while the collector wrote nothing', () => {
+    const result = run([{ ...h(100, 720), open: true } as DownInterval], [], [h(101, 720)]);
+    expect(result.downMs).toBe(1 * HOUR);
+    expect(result.outages[0]).toMatchObject({ countedMs: HOUR, ongoing: true, inMaintenance: false });
   });
 
   it.each([
@@ -359,6 +365,19 @@ describe('siteIntervals', () => {
     ],
   ])('%s', (_label, links, down, unknown) => {
     expect(siteIntervals(links, period)).toEqual({ down, unknown });
+  });
+
+  it('calls a spell upstream when every link outage in it was unreachable, and ongoing when one is still open at the end', () => {
+    const cut = siteIntervals(
+      [
+        { down: [{ ...h(2, 10), kind: 'unreachable', open: true }], unknown: [] },
+        { down: [{ ...h(1, 10), kind: 'unreachable' }], unknown: [] },
+      ],
+      period,
+    );
+    expect(cut.down).toEqual([{ ...h(2, 10), cause: 'upstream', kind: 'unreachable', open: true }]);
+    const own = siteIntervals([{ down: [{ ...h(2, 4), kind: 'outage' }], unknown: [] }, { down: [{ ...h(1, 5), kind: 'unreachable' }], unknown: [] }], period);
+    expect(own.down).toEqual([siteDown(h(2, 4))]);
   });
 
   it('a site without links is unknown for the whole period', () => {
