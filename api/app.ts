@@ -12,12 +12,13 @@ import { authRoutes } from './routes/auth.ts';
 import { availabilityRoutes } from './routes/availability.ts';
 import { eventRoutes, type EventStreamOptions } from './routes/events.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
+import { reportRoutes, type ReportRouteOptions } from './routes/reports.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { statusRoutes } from './routes/status.ts';
 import { stripRoutes } from './routes/strips.ts';
 import { serveWeb } from './web.ts';
 
-export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
+export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'>, ReportRouteOptions {
   live: LiveStatus;
   /** Default: a registry of the app's own, with the process's figures. */
   metrics?: ApiMetrics;
@@ -34,7 +35,7 @@ export interface AppOptions extends ApiDeps, Omit<EventStreamOptions, 'live'> {
 /** Every route the API serves, in one list: the router and (later) the OpenAPI document. */
 export function apiRoutes(options: AppOptions & { metrics: ApiMetrics }): Route[] {
   const auth = options.auth ?? createAuthServices(options);
-  const routes = [...authRoutes({ ...options, auth }), ...statusRoutes(options), ...stripRoutes(options), ...eventRoutes(options), ...inventoryRoutes(options), ...seriesRoutes(options), ...availabilityRoutes(options), ...alertRoutes(options)];
+  const routes = [...authRoutes({ ...options, auth }), ...statusRoutes(options), ...stripRoutes(options), ...eventRoutes(options), ...inventoryRoutes(options), ...seriesRoutes(options), ...availabilityRoutes(options), ...reportRoutes(options), ...alertRoutes(options)];
   return [...routes, openApiRoute(routes)];
 }
 

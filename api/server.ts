@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import type { Logger } from '../model/logger.ts';
 import { createControlStore } from '../store/control.ts';
 import { createInfluxHttp } from '../store/influx.ts';
+import { createMonthlyReports } from '../reports/monthly.ts';
 import { ensureRetention } from '../store/retention.ts';
 import { createApp, type AppOptions } from './app.ts';
 import { createAuthServices } from './auth/services.ts';
@@ -30,7 +31,7 @@ export interface StartApiOptions {
   /** The config file's folder: `api.usersFile` is relative to it. Default the working folder. */
   configDir?: string;
   /** Extra app options: who a request comes from, the audit log. */
-  app?: Partial<Pick<AppOptions, 'identify' | 'recordAudit'>>;
+  app?: Partial<Pick<AppOptions, 'identify' | 'recordAudit' | 'chromium'>>;
   /** The dashboard's built files; default web/dist of this package, when it has been built. */
   webRoot?: string;
 }
@@ -76,6 +77,8 @@ export async function startApiServer(options: StartApiOptions): Promise<ApiServe
   // Keep-alive sockets (and SSE streams) would hold close() open for ever.
   server.keepAliveTimeout = 65_000;
   live.start();
+  // The monthly report by e-mail (reports.monthly): this process reads the store anyway.
+  const monthly = createMonthlyReports({ config, influx, control, logger, clock, ...(options.app?.chromium ? { chromium: options.app.chromium } : {}) })?.start();
   const address = server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   logger.info({ url }, 'API listening');
@@ -84,6 +87,7 @@ export async function startApiServer(options: StartApiOptions): Promise<ApiServe
     live,
     async close() {
       live.stop();
+      monthly?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

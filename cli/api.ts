@@ -41,7 +41,7 @@ export async function apiCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const logger = createLogger({ level, destination: io.stderr as NodeJS.WritableStream, service: 'linkwatch-api' });
   let server;
   try {
-    server = await startApiServer({ config, logger, listen, configDir: dirname(file) });
+    server = await startApiServer({ config, logger, listen, configDir: dirname(file), ...(io.env.LINKWATCH_CHROMIUM ? { app: { chromium: io.env.LINKWATCH_CHROMIUM } } : {}) });
   } catch (error) {
     if (error instanceof UsersFileError) {
       io.stderr.write(`linkwatch api: ${error.message}\n`);

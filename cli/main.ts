@@ -6,6 +6,7 @@ import { asksForJson, ExitCode, UsageError, writeJsonError, type CliIo } from '.
 import { maintenanceCommand, maintenanceHelp } from './maintenance.ts';
 import { notifyCommand, notifyHelp } from './notify.ts';
 import { probeCommand, probeHelp } from './probe.ts';
+import { reportCommand, reportHelp } from './report.ts';
 import { simCommand, simHelp } from './sim.ts';
 import { usersCommand, usersHelp } from './users.ts';
 
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   maintenance: { summary: 'add, list or end maintenance windows', help: maintenanceHelp, run: maintenanceCommand },
   notify: { summary: 'send a test message through a route', help: notifyHelp, run: notifyCommand },
   users: { summary: 'print the password hash for a user of the API', help: usersHelp, run: usersCommand },
+  report: { summary: 'make the audit report of a period (json, csv, html, pdf), or verify one', help: reportHelp, run: reportCommand },
   probe: { summary: 'poll one device (snmp) or target (icmp) once and print what it says', help: probeHelp, run: probeCommand },
 };
 

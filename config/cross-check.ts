@@ -78,6 +78,16 @@ export function crossCheck(document: unknown): ConfigError[] {
 
   errors.push(...crossCheckAlerts(root, inventory));
 
+  // The monthly report goes out through an e-mail channel of alerts.channels.
+  const monthly = mappingOf(mappingOf(root.reports)?.monthly);
+  const channelName = textOf(monthly?.channel);
+  if (channelName !== undefined) {
+    const channels = mappingOf(mappingOf(root.alerts)?.channels) ?? {};
+    const channel = mappingOf(channels[channelName]);
+    if (!channel) error(['reports', 'monthly', 'channel'], `unknown channel "${channelName}"${suggest(channelName, Object.keys(channels))}`);
+    else if (textOf(channel.type) !== undefined && channel.type !== 'email') error(['reports', 'monthly', 'channel'], `channel "${channelName}" is a ${String(channel.type)} channel; reports are sent by e-mail`);
+  }
+
   findCycles(entriesOf(root.sites), 'parent').forEach(({ index, cycle }) => error(['sites', index, 'parent'], `parent cycle: ${cycle.join(' → ')}`));
   findCycles(entriesOf(root.links), 'upstream').forEach(({ index, cycle }) => error(['links', index, 'upstream'], `upstream cycle: ${cycle.join(' → ')}`));
   return errors;

@@ -106,7 +106,7 @@ function resolve(config: ParsedConfig): Config {
       },
     };
   });
-  return { collector: config.collector, influx: config.influx, sites: config.sites, devices, links: config.links, alerts: config.alerts as AlertSettings, api: config.api };
+  return { collector: config.collector, influx: config.influx, sites: config.sites, devices, links: config.links, alerts: config.alerts as AlertSettings, api: config.api, reports: config.reports };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertsSchema, type AlertSettings } from './alerts.ts';
 import { apiSchema, type ApiSettings } from './api.ts';
+import { reportsSchema, type ReportSettings } from './reports.ts';
 import { durationSchema, hostSchema, idSchema, nameSchema, portSchema, secretSchema, textSchema } from './fields.ts';
 import type { Secret } from './secret.ts';
 
@@ -282,6 +283,7 @@ export const configSchema = z.strictObject({
   links: z.array(linkSchema).default([]),
   alerts: alertsSchema.default(() => alertsSchema.parse({})),
   api: apiSchema.default(() => apiSchema.parse({})),
+  reports: reportsSchema.default(() => reportsSchema.parse({})),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -294,6 +296,7 @@ export type CollectorSettings = ParsedConfig['collector'];
 export type InfluxSettings = ParsedConfig['influx'];
 export type { AlertSettings } from './alerts.ts';
 export type { ApiSettings } from './api.ts';
+export type { ReportSettings };
 
 /** A device after load: its credential profile resolved, its settings merged with the defaults. */
 export type Device = Omit<ParsedConfig['devices'][number], 'snmp'> & {
@@ -317,4 +320,5 @@ export interface Config {
   readonly links: readonly Link[];
   readonly alerts: AlertSettings;
   readonly api: ApiSettings;
+  readonly reports: ReportSettings;
 }

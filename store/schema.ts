@@ -224,6 +224,16 @@ export const measurements = {
       revoked_by: { type: 'string', unit: '', description: 'who revoked it' },
     },
   },
+  report_sent: {
+    description: 'A monthly audit report made and sent by e-mail (reports.monthly): which period, to whom, its digests. The last one per period keeps it from being sent twice.',
+    retention: 'events',
+    tags: { period: 'the period label, e.g. 2026-10', outcome: 'sent or failed' },
+    fields: {
+      recipients: { type: 'string', unit: '', description: 'the addresses, comma-separated' },
+      digests: { type: 'string', unit: '', description: 'format=sha256:… of each attachment, comma-separated' },
+      message: { type: 'string', unit: '', description: 'why sending failed (failed only)' },
+    },
+  },
   api_audit: {
     description: 'Every write made through the API (and every login, failed or not): who, what, when.',
     retention: 'events',

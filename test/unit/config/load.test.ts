@@ -142,8 +142,17 @@ describe('rejected configs name the path, the allowed values and what was found'
       base.sites + 'links:\n  - {id: x, site: dc, kind: wan, targets: [::1], upstream: y}\n  - {id: y, site: dc, kind: wan, targets: [::1], upstream: x}\n',
       'links[0].upstream: upstream cycle: x → y → x',
     ],
+    ['a monthly report through an unknown channel', 'alerts:\n  channels:\n    office: {type: email, host: smtp.x, from: a@x.vn, to: [b@x.vn]}\nreports:\n  monthly: {channel: ofice}\n', 'reports.monthly.channel: unknown channel "ofice"; did you mean "office"?'],
+    ['a monthly report through a webhook', 'alerts:\n  channels:\n    hook: {type: webhook, url: "http://127.0.0.1/x"}\nreports:\n  monthly: {channel: hook}\n', 'reports.monthly.channel: channel "hook" is a webhook channel; reports are sent by e-mail'],
+    ['a share over 100 %', 'reports: {upgradeSharePct: 180}\n', 'reports.upgradeSharePct'],
+    ['a report format that does not exist', 'alerts:\n  channels:\n    office: {type: email, host: smtp.x, from: a@x.vn, to: [b@x.vn]}\nreports:\n  monthly: {channel: office, formats: [docx]}\n', 'reports.monthly.formats[0]'],
   ])('%s', (_name, yaml, expected) => {
     expect(messagesOf(yaml).join('\n')).toContain(expected);
+  });
+
+  it('gives the reports their defaults', () => {
+    const result = parseConfig('sites: []\n');
+    expect(result.ok && result.config.reports).toEqual({ language: 'vi', upgradeSharePct: 80, highSpeedMbps: 100, workingAvailabilityPct: 95, targetAvailabilityPct: 99, minCoveragePct: 99 });
   });
 
   it('lists every problem at once, each with its line and column', () => {
