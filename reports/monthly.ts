@@ -120,8 +120,10 @@ export function createMonthlyReports(options: MonthlyReportsOptions): MonthlyRep
       logger.info({ period, recipients }, 'monthly report sent');
       return { kind: 'sent', period, recipients };
     } catch (error) {
-      // The password is a Secret and never reaches a message; nodemailer's text may name the host.
-      const message = (error as Error).message;
+      // An SMTP server may echo what it was sent: the password never reaches the log or the store.
+      const password = channel.password?.reveal();
+      const text = (error as Error).message;
+      const message = password ? text.split(password).join('<secret>') : text;
       await record(period, 'failed', { message }).catch(() => undefined);
       logger.warn({ period, err: message }, 'monthly report not sent; will try again');
       return { kind: 'failed', period, message };
