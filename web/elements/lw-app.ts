@@ -11,6 +11,7 @@ import './lw-kiosk.ts';
 import './lw-link-detail.ts';
 import './lw-login.ts';
 import './lw-overview.ts';
+import './lw-reports.ts';
 
 const LOCALE_KEY = 'linkwatch.locale';
 /** Past this, the page says its data is old: a frozen page must never look green. */
@@ -159,6 +160,7 @@ export class LwApp extends LitElement {
       ['overview', { view: 'overview' }],
       ['alerts', { view: 'alerts' }],
       ['inventory', { view: 'inventory' }],
+      ['reports', { view: 'reports' }],
     ];
     const current = this.route.view === 'link' ? 'overview' : this.route.view;
     return html`<nav aria-label=${label(ui.app.title, this.locale)}>
@@ -181,6 +183,8 @@ export class LwApp extends LitElement {
         return html`<lw-alerts locale=${this.locale} .changes=${this.alertChanges} .sites=${this.sites} .userRole=${role} .csrfToken=${csrfToken} .nowMs=${this.nowMs}></lw-alerts>`;
       case 'inventory':
         return html`<lw-inventory locale=${this.locale} .nowMs=${this.nowMs}></lw-inventory>`;
+      case 'reports':
+        return html`<lw-reports locale=${this.locale} .nowMs=${this.nowMs}></lw-reports>`;
     }
   }
 

@@ -6,7 +6,8 @@ export type Route =
   | { view: 'overview' }
   | { view: 'link'; id: string }
   | { view: 'alerts' }
-  | { view: 'inventory' };
+  | { view: 'inventory' }
+  | { view: 'reports' };
 
 export type ViewName = Route['view'];
 
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   const [first, ...rest] = path.split('/').filter((part) => part !== '');
   if (first === 'alerts') return { view: 'alerts' };
   if (first === 'inventory') return { view: 'inventory' };
+  if (first === 'reports') return { view: 'reports' };
   if (first === 'links' && rest.length === 1) {
     try {
       return { view: 'link', id: decodeURIComponent(rest[0]!) };
@@ -35,6 +37,8 @@ export function routeHref(route: Route): string {
       return '#/alerts';
     case 'inventory':
       return '#/inventory';
+    case 'reports':
+      return '#/reports';
   }
 }
 

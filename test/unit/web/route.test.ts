@@ -7,6 +7,8 @@ describe('dashboard routes', () => {
     ['#/', { view: 'overview' }],
     ['#/alerts', { view: 'alerts' }],
     ['#/inventory', { view: 'inventory' }],
+    ['#/reports', { view: 'reports' }],
+    ['#/reports?period=2026-10', { view: 'reports' }],
     ['#/links/ta-van-vnpt', { view: 'link', id: 'ta-van-vnpt' }],
     ['#/links/a%20b', { view: 'link', id: 'a b' }],
     ['#/links/%E0%A4%A', { view: 'overview' }],
@@ -17,7 +19,7 @@ describe('dashboard routes', () => {
   });
 
   it('round-trips every route through its href', () => {
-    for (const route of [{ view: 'overview' }, { view: 'alerts' }, { view: 'inventory' }, { view: 'link', id: 'nậm-xé/1' }] as Route[]) expect(parseRoute(routeHref(route))).toEqual(route);
+    for (const route of [{ view: 'overview' }, { view: 'alerts' }, { view: 'inventory' }, { view: 'reports' }, { view: 'link', id: 'nậm-xé/1' }] as Route[]) expect(parseRoute(routeHref(route))).toEqual(route);
   });
 
   it.each([
