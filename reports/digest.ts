@@ -35,15 +35,16 @@ export function seal(content: string): { content: string; digest: string } {
 
 export type Verification = { ok: true; digest: string } | { ok: false; reason: 'no-digest' | 'mismatch'; message: string; digest?: string; computed?: string };
 
-/** Checks a report's bytes (any format) against the digest written in them. */
+/** Checks a report's bytes (any format) against the digest written in them. Every `sha256:…`
+ * in the file is tried: a report may quote another digest (a device's fact, a comment), and
+ * only its own makes the bytes hash to it. */
 export function verifyBytes(bytes: Buffer): Verification {
   const chars = asChars(bytes);
-  const found = new RegExp(`${DIGEST_MARKER}([0-9a-f]{64})`).exec(chars);
-  if (!found) return { ok: false, reason: 'no-digest', message: `no "${DIGEST_MARKER}" digest found: not a report made by linkwatch` };
-  const digest = found[1]!;
-  const computed = sha256(asBytes(chars.split(digest).join(DIGEST_PLACEHOLDER)));
-  return computed === digest ? { ok: true, digest } : { ok: false, reason: 'mismatch', message: `the file was changed after the report was made: it says ${digest}, its content gives ${computed}`, digest, computed };
+  const candidates = [...new Set([...chars.matchAll(new RegExp(`${DIGEST_MARKER}([0-9a-f]{64})`, 'g'))].map((match) => match[1]!))];
+  if (candidates.length === 0) return { ok: false, reason: 'no-digest', message: `no "${DIGEST_MARKER}" digest found: not a report made by linkwatch` };
+  const tried = candidates.map((digest) => ({ digest, computed: sha256(asBytes(chars.split(digest).join(DIGEST_PLACEHOLDER))) }));
+  const own = tried.find((entry) => entry.computed === entry.digest);
+  if (own) return { ok: true, digest: own.digest };
+  const first = tried[0]!;
+  return { ok: false, reason: 'mismatch', message: `the file was changed after the report was made: it says ${first.digest}, its content gives ${first.computed}`, digest: first.digest, computed: first.computed };
 }
-
-/** The same for text already read. */
-export const verifyText = (bytes: Buffer): Verification => verifyBytes(bytes);

@@ -3,7 +3,7 @@ import { availability, monthPeriod, type DownInterval, type Interval } from '../
 import { latencyFigures, scorecard, trafficFigures } from '../../../model/report-figures.ts';
 import { REPORT_SCHEMA, type AuditReport, type DeviceEntry, type LinkEntry, type SiteEntry } from '../../../model/report.ts';
 import { reportCsv } from '../../../reports/csv.ts';
-import { DIGEST_MARKER, DIGEST_PLACEHOLDER, seal, verifyText } from '../../../reports/digest.ts';
+import { DIGEST_MARKER, DIGEST_PLACEHOLDER, seal, verifyBytes } from '../../../reports/digest.ts';
 import { escapeHtml, reportHtml } from '../../../reports/html.ts';
 import { createFormatter } from '../../../web/lib/format.ts';
 
@@ -259,9 +259,9 @@ describe('sealing the rendered text', () => {
   ])('%s: verifies once sealed, and fails once a figure is changed', (_, content, shownFigure) => {
     const sealed = seal(content);
     expect(sealed.content).not.toContain(DIGEST_PLACEHOLDER);
-    expect(verifyText(Buffer.from(sealed.content, 'utf8'))).toEqual({ ok: true, digest: sealed.digest });
+    expect(verifyBytes(Buffer.from(sealed.content, 'utf8'))).toEqual({ ok: true, digest: sealed.digest });
     const changed = sealed.content.replace(shownFigure, shownFigure.replace('8', '9'));
     expect(changed).not.toBe(sealed.content);
-    expect(verifyText(Buffer.from(changed, 'utf8'))).toMatchObject({ ok: false, reason: 'mismatch' });
+    expect(verifyBytes(Buffer.from(changed, 'utf8'))).toMatchObject({ ok: false, reason: 'mismatch' });
   });
 });
