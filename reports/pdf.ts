@@ -1,4 +1,3 @@
-import { chromium } from 'playwright-core';
 import { DIGEST_MARKER, DIGEST_PLACEHOLDER } from './digest.ts';
 
 // A printable HTML report as an A4 PDF, printed by headless Chromium (Debian's `chromium`; no
@@ -23,6 +22,8 @@ const escapeText = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 export async function htmlToPdf(html: string, options: PdfOptions): Promise<Buffer> {
   const executablePath = options.executablePath ?? DEFAULT_CHROMIUM;
+  // Loaded on the first PDF only: playwright-core is large, and the API process rarely prints.
+  const { chromium } = await import('playwright-core');
   let browser;
   try {
     browser = await chromium.launch({ executablePath, args: FLAGS, timeout: options.timeoutMs ?? 30_000 });
