@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import { packageRoot } from '../config/package-root.ts';
 
 // The dashboard's static files (built by `npm run build:web` into web/dist), served at / by the
 // API: hashed assets cached for a year, index.html never cached (so a new build is picked up),
@@ -9,7 +10,7 @@ import express, { type Express } from 'express';
 // this host: no fonts, tiles or scripts from the internet.
 
 /** Where `npm run build:web` puts the dashboard, beside this package's sources. */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
+export const DEFAULT_WEB_ROOT = join(packageRoot(import.meta.url), 'web', 'dist');
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",

@@ -18,15 +18,17 @@
  *     runs, medians).
  * Targets: cpuRatioVsSnmpExporter ≤ 0.5, writerRatioVsRaw ≥ 0.8, peakRssMb ≤ 200.
  *
- * The process runs under the node flags of bin/linkwatch.js's shebang (it re-runs itself when
- * they are missing), so heap limits set for production are measured too.
+ * The collector measured is production's: the compiled build (bin/linkwatch-built.js), which this
+ * script builds and re-runs itself from (build/scripts/bench-collector.js) under that launcher's
+ * node flags, heap limit included. `--tsx` measures the sources through tsx instead, and
+ * LINKWATCH_BENCH_NODE_FLAGS replaces the flags, to weigh another heap limit.
  *
  * Prints a table, then one JSON object as the last line. Exit 0 when every target is met, 1 when
  * one is missed or the run is not valid (failed polls or scrapes), 2 when it could not run.
  * Agents, namespace, exporter and influxd are cleaned up at the end, on an error and on Ctrl-C.
  * Traffic stays on loopback and the namespace's veth.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -45,11 +47,14 @@ import { startSnmpdFarm } from './bench/snmpd-farm.ts';
 import { portFree } from './bench-kit.ts';
 import { benchWriter, type BenchWriterResult } from './bench-writer.ts';
 import { startInfluxd, stopInfluxd } from './services.ts';
+import { packageRoot } from '../config/package-root.ts';
 
 const run = promisify(execFile);
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PROJECT_ROOT = packageRoot(import.meta.url);
 const MIB_DIR = join(PROJECT_ROOT, 'node_modules', 'net-snmp', 'lib', 'mibs');
-const LAUNCHER = join(PROJECT_ROOT, 'bin', 'linkwatch.js');
+/** Production's launcher: its node flags (heap limit included) are what the build is measured under. */
+const LAUNCHER = join(PROJECT_ROOT, 'bin', 'linkwatch-built.js');
+const COMPILED_SELF = join(PROJECT_ROOT, 'build', 'scripts', 'bench-collector.js');
 
 const INFLUX_HTTP_PORT = 18400;
 const INFLUX_RPC_PORT = 18401;
@@ -354,18 +359,42 @@ function renderTable(input: TableInput): string {
   return lines.join('\n');
 }
 
-/** The node flags `linkwatch collector` runs with (bin/linkwatch.js's shebang). */
+/** The node flags `linkwatch collector` runs with in production (bin/linkwatch-built.js's shebang). */
 function productionNodeFlags(): string[] {
+  // To weigh another heap limit against this one: LINKWATCH_BENCH_NODE_FLAGS="--max-old-space-size=96 …".
+  const trial = process.env.LINKWATCH_BENCH_NODE_FLAGS;
+  if (trial !== undefined) return trial.split(/\s+/).filter(Boolean);
   return existsSync(LAUNCHER) ? launcherNodeFlags(readFileSync(LAUNCHER, 'utf8').split('\n', 1)[0] ?? '') : [];
 }
 
+/** Production runs the compiled build (bin/linkwatch-built.js): so does the measured process.
+ * Started from the TypeScript (npm run bench:collector, through tsx), this builds and runs
+ * build/scripts/bench-collector.js under the launcher's flags, without tsx's loader. `--tsx`
+ * measures the sources through tsx instead, under the same flags, for the comparison. */
+async function runCompiled(flags: readonly string[], args: readonly string[]): Promise<number> {
+  await promisify(execFile)('npm', ['run', 'build:server'], { cwd: PROJECT_ROOT });
+  const child = spawn(process.execPath, [...flags, COMPILED_SELF, ...args], { stdio: 'inherit', env: { ...process.env, [RELAUNCHED_ENV]: '1' } });
+  const onSigint = () => undefined;
+  const onSigterm = () => child.kill('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 15 : 2)));
+  });
+}
+
 async function main(args: string[]): Promise<number> {
-  const options = parseBenchArgs(args);
+  const viaTsx = args.includes('--tsx');
+  const rest = args.filter((arg) => arg !== '--tsx');
+  const options = parseBenchArgs(rest);
   const flags = productionNodeFlags();
+  const compiled = import.meta.url.endsWith('.js');
+  if (!compiled && !viaTsx && process.env[RELAUNCHED_ENV] === undefined) return runCompiled(flags, rest);
   const missing = flags.filter((flag) => !process.execArgv.includes(flag));
-  if (missing.length > 0 && process.env[RELAUNCHED_ENV] === undefined) return relaunchWith(missing, args);
+  if (missing.length > 0 && process.env[RELAUNCHED_ENV] === undefined) return relaunchWith(missing, rest);
   const log = (line: string) => console.error(`[bench:collector] ${line}`);
-  log(`node ${process.version}, flags of bin/linkwatch.js: ${flags.join(' ') || '(none)'}`);
+  log(`node ${process.version}, ${compiled ? 'the compiled build' : 'the sources through tsx'}, flags of bin/linkwatch-built.js: ${flags.join(' ') || '(none)'}`);
   const started = performance.now();
   const { report, table, met } = await benchCollector(options, flags, log);
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);

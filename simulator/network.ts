@@ -24,7 +24,8 @@
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../config/package-root.ts';
 import type { Device, Link, Site } from '../config/schema.ts';
 import type { FaultOutcome, SimNetwork } from './contracts.ts';
 import {
@@ -71,7 +72,7 @@ const NO_NETEM: FaultOutcome = Object.freeze({
   status: 'unsupported',
   note: 'latency needs the netem qdisc, which this kernel lacks (only tbf, htb, pfifo), and no userspace delay relay is built',
 });
-const BIND_HELPER = fileURLToPath(new URL('./bind-helper.mjs', import.meta.url));
+const BIND_HELPER = join(packageRoot(import.meta.url), 'simulator', 'bind-helper.mjs');
 // Work on namespaces is mostly kernel time in short processes (`ip -n`: ~15 ms; a bind helper:
 // a Node start, ~100 ms of CPU): a few per core keep the cores busy without starving the rest.
 const PER_CORE = 2;
