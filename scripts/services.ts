@@ -10,10 +10,11 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { packageRoot } from '../config/package-root.ts';
 
 const run = promisify(execFile);
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PROJECT_ROOT = packageRoot(import.meta.url);
 
 /** Every Debian package the project uses: database, reference SNMP agent and tools, ICMP,
  * namespaces and packet loss for tests, Prometheus' snmp_exporter for the benchmark baseline. */
@@ -26,8 +27,11 @@ export const DEBIAN_PACKAGES = [
   'iproute2',
   'nftables',
   'prometheus-snmp-exporter',
-  // The dashboard's browser tests drive Debian's Chromium (playwright-core downloads nothing).
+  // The dashboard's browser tests drive Debian's Chromium (playwright-core downloads nothing),
+  // which also prints the PDF reports.
   'chromium',
+  // docker-compose.yml is validated offline (`docker-compose config -q`): no engine runs here.
+  'docker-compose',
 ] as const;
 
 export interface InfluxdOptions {
