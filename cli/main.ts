@@ -2,6 +2,8 @@ import { alertsCommand, alertsHelp } from './alerts.ts';
 import { apiCommand, apiHelp } from './api.ts';
 import { checkConfig, checkConfigHelp } from './check-config.ts';
 import { collectorCommand, collectorHelp } from './collector.ts';
+import { importCsvCommand, importCsvHelp } from './import-csv.ts';
+import { discoverCommand, discoverHelp } from './discover.ts';
 import { asksForJson, ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
 import { maintenanceCommand, maintenanceHelp } from './maintenance.ts';
 import { notifyCommand, notifyHelp } from './notify.ts';
@@ -20,6 +22,7 @@ const commands: Record<string, Command> = {
   collector: { summary: 'run the collector: poll devices and links, write InfluxDB', help: collectorHelp, run: collectorCommand },
   api: { summary: 'serve the HTTP API: inventory, status, series, alerts, maintenance', help: apiHelp, run: apiCommand },
   'check-config': { summary: 'validate a config file and exit', help: checkConfigHelp, run: checkConfig },
+  'import-csv': { summary: 'turn a spreadsheet of sites and links (CSV) into inventory YAML', help: importCsvHelp, run: importCsvCommand },
   sim: { summary: 'run a simulated district network and play a scenario of faults', help: simHelp, run: simCommand },
   alerts: { summary: 'list open alerts, acknowledge one', help: alertsHelp, run: alertsCommand },
   maintenance: { summary: 'add, list or end maintenance windows', help: maintenanceHelp, run: maintenanceCommand },
@@ -27,6 +30,7 @@ const commands: Record<string, Command> = {
   users: { summary: 'print the password hash for a user of the API', help: usersHelp, run: usersCommand },
   report: { summary: 'make the audit report of a period (json, csv, html, pdf), or verify one', help: reportHelp, run: reportCommand },
   probe: { summary: 'poll one device (snmp) or target (icmp) once and print what it says', help: probeHelp, run: probeCommand },
+  discover: { summary: 'sweep a subnet with SNMP and print inventory entries for what answers', help: discoverHelp, run: discoverCommand },
 };
 
 const usage = () =>
