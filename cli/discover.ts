@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml, stringify } from 'yaml';
 import { formatPath } from '../config/errors.ts';
-import { authProtocols, configSchema, ID_PATTERN, privProtocols, snmpCredentialsSchema, type DeviceRole, type SnmpCredentials } from '../config/schema.ts';
+import { authProtocols, configSchema, ID_PATTERN, privProtocols, type DeviceRole, type SnmpCredentials } from '../config/schema.ts';
 import { probeFailure, type FailureReason } from '../collector/probes/result.ts';
 import { toProbeJson } from '../collector/probes/snmp/format.ts';
 import {
@@ -22,6 +22,7 @@ import {
 import { unsupportedCrypto } from '../collector/probes/snmp/session.ts';
 import { formatBitsPerSecond } from './format.ts';
 import { ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
+import { credentialsFromFlags, SNMP_SECRET_VARIABLES, snmpCredentialOptions } from './snmp-flags.ts';
 
 // `linkwatch discover`: an SNMP sweep of one subnet, printed as inventory entries for a person to
 // review. The pure halves (CIDR expansion, role guess, ids, rendering, the bounded sweep with an
@@ -43,11 +44,7 @@ export const DISCOVER_DEFAULTS = Object.freeze({
 
 /** Where the generated config tells the collector to read each secret: the same variables this
  * command reads, so one environment serves both. */
-export const SECRET_VARIABLES = Object.freeze({
-  community: 'LINKWATCH_SNMP_COMMUNITY',
-  authKey: 'LINKWATCH_SNMP_AUTH_KEY',
-  privKey: 'LINKWATCH_SNMP_PRIV_KEY',
-});
+export const SECRET_VARIABLES = SNMP_SECRET_VARIABLES;
 
 /** The site of every generated entry: not a valid id on purpose, so a config that still holds
  * it fails `check-config` at that very line. */
@@ -467,33 +464,6 @@ const wholeNumber = (text: string | undefined, name: string, fallback: number, m
 const QUIET_REASONS: ReadonlySet<FailureReason> = new Set(['timeout', 'unreachable', 'auth']);
 const reasonWords: Partial<Record<FailureReason, string>> = { timeout: 'no answer', auth: 'auth failure' };
 
-function credentialsFromFlags(values: Record<string, string | boolean | undefined>, env: CliIo['env']): SnmpCredentials {
-  const text = (key: string) => values[key] as string | undefined;
-  const version = text('snmp-version') ?? (text('v3-user') ? '3' : '2c');
-  const raw =
-    version === '3'
-      ? {
-          version,
-          user: text('v3-user'),
-          level: text('security-level'),
-          authProtocol: text('auth-protocol'),
-          authKey: text('auth-key') ?? env[SECRET_VARIABLES.authKey],
-          privProtocol: text('priv-protocol'),
-          privKey: text('priv-key') ?? env[SECRET_VARIABLES.privKey],
-          context: text('context'),
-        }
-      : { version, community: text('community') ?? env[SECRET_VARIABLES.community] };
-  if (version !== '3' && !raw.community) {
-    throw new UsageError(`give the community with --community C or in ${SECRET_VARIABLES.community}, or SNMPv3 settings with --v3-user U`);
-  }
-  const parsed = snmpCredentialsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const flag = (path: PropertyKey[]) => formatPath(path as (string | number)[]).replace(/^version$/, 'snmp-version');
-    throw new UsageError(parsed.error.issues.map((issue) => `${flag(issue.path)}: ${issue.message}`).join('\n'));
-  }
-  return parsed.data;
-}
-
 const isTty = (stream: CliIo['stderr']): boolean => (stream as { isTTY?: boolean }).isTTY === true;
 
 export async function runDiscover(args: string[], io: CliIo, deps: DiscoverDeps = { probe: probeSnmp }): Promise<ExitCode> {
@@ -501,15 +471,7 @@ export async function runDiscover(args: string[], io: CliIo, deps: DiscoverDeps 
     args,
     allowPositionals: true,
     options: {
-      'snmp-version': { type: 'string' },
-      community: { type: 'string' },
-      'v3-user': { type: 'string' },
-      'security-level': { type: 'string' },
-      'auth-protocol': { type: 'string' },
-      'auth-key': { type: 'string' },
-      'priv-protocol': { type: 'string' },
-      'priv-key': { type: 'string' },
-      context: { type: 'string' },
+      ...snmpCredentialOptions,
       port: { type: 'string' },
       profile: { type: 'string' },
       concurrency: { type: 'string' },
@@ -540,7 +502,7 @@ export async function runDiscover(args: string[], io: CliIo, deps: DiscoverDeps 
   if (profile !== undefined && !ID_PATTERN.test(profile)) {
     throw new UsageError(`--profile "${profile}" is not a valid profile name: 1–64 lowercase letters, digits, "-" or "_"`);
   }
-  const credentials = credentialsFromFlags(values, io.env);
+  const credentials = credentialsFromFlags(values, io.env, { requireCommunity: true });
   // Checked once here: otherwise every host would come back with the same `config` failure.
   const problem = checkSnmpSettings({ device: 'discover', host: range.hosts[0]!, port, credentials }, options) ?? unsupportedCrypto(credentials);
   if (problem) throw new UsageError(problem);

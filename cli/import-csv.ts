@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Document, isMap, isScalar, isSeq } from 'yaml';
 import { suggest } from '../config/errors.ts';
 import { parseConfig } from '../config/load.ts';
 import { hostSchema, ID_PATTERN, type Link, type LinkKind, type Site, type SiteKind } from '../config/schema.ts';
-import { ExitCode, UsageError, type CliIo } from './io.ts';
+import { ExitCode, UsageError, writeWholeFile, type CliIo } from './io.ts';
 
 // The district's spreadsheet (one row per link, its site's columns repeated) → the `sites:` and
 // `links:` sections of the config. Everything the config loader checks is checked by running the
@@ -729,18 +728,6 @@ function decodeCsv(bytes: Buffer): { ok: true; text: string } | { ok: false; mes
   }
 }
 
-/** Writes the whole file or nothing: half an inventory pasted into a config would be worse. */
-async function writeWhole(path: string, text: string): Promise<void> {
-  const partial = `${path}.${randomBytes(4).toString('hex')}.part`;
-  try {
-    await writeFile(partial, text);
-    await rename(partial, path);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
-}
-
 export async function importCsvCommand(args: string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseArgs({ args, options: { out: { type: 'string', short: 'o' } }, strict: true, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'say which file: linkwatch import-csv FILE' : `one file at a time; got ${positionals.length}`);
@@ -774,7 +761,7 @@ export async function importCsvCommand(args: string[], io: CliIo): Promise<ExitC
     return ExitCode.ok;
   }
   try {
-    await writeWhole(values.out, result.yaml);
+    await writeWholeFile(values.out, result.yaml);
   } catch (error) {
     io.stderr.write(`linkwatch import-csv: cannot write ${values.out}: ${(error as Error).message}\n`);
     return ExitCode.usage;

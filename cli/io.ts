@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -38,3 +40,16 @@ export function writeJsonError(io: CliIo, error: JsonError, fields: Readonly<Rec
 
 /** Whether a command line asks for JSON; read where the command's own parsing has not run (or failed). */
 export const asksForJson = (args: readonly string[]): boolean => args.includes('--json');
+
+/** Writes the whole file or nothing (a temporary file renamed over it): a report or an inventory
+ * half-written over an old one would be worse than none. */
+export async function writeWholeFile(path: string, data: string | Buffer): Promise<void> {
+  const partial = `${path}.${randomBytes(4).toString('hex')}.part`;
+  try {
+    await writeFile(partial, data);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}

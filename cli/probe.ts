@@ -1,13 +1,13 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { formatPath } from '../config/errors.ts';
-import { authProtocols, collectorDefaults, icmpEngines, privProtocols, snmpCredentialsSchema, type IcmpEngineSetting } from '../config/schema.ts';
+import { authProtocols, collectorDefaults, icmpEngines, privProtocols, type IcmpEngineSetting } from '../config/schema.ts';
 import { toIcmpJson } from '../collector/probes/icmp/format.ts';
 import { createIcmpProber, DEFAULT_ICMP_OPTIONS, type IcmpProbeOptions } from '../collector/probes/icmp/probe.ts';
 import { toProbeJson } from '../collector/probes/snmp/format.ts';
 import { DEFAULT_SNMP_OPTIONS, probeSnmp, type SnmpProbeOptions } from '../collector/probes/snmp/probe.ts';
 import { formatBitsPerSecond, formatUptime } from './format.ts';
 import { ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
+import { credentialsFromFlags, snmpCredentialOptions } from './snmp-flags.ts';
 
 const snmpDefaults = DEFAULT_SNMP_OPTIONS;
 const icmpDefaults = { ...DEFAULT_ICMP_OPTIONS, engine: collectorDefaults.icmp.engine };
@@ -104,15 +104,7 @@ async function probeSnmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
     args,
     allowPositionals: true,
     options: {
-      'snmp-version': { type: 'string' },
-      community: { type: 'string' },
-      'v3-user': { type: 'string' },
-      'security-level': { type: 'string' },
-      'auth-protocol': { type: 'string' },
-      'auth-key': { type: 'string' },
-      'priv-protocol': { type: 'string' },
-      'priv-key': { type: 'string' },
-      context: { type: 'string' },
+      ...snmpCredentialOptions,
       timeout: { type: 'string' },
       retries: { type: 'string' },
       'max-repetitions': { type: 'string' },
@@ -121,27 +113,9 @@ async function probeSnmpCommand(args: string[], io: CliIo): Promise<ExitCode> {
   });
   if (positionals.length !== 1) throw new UsageError('give exactly one HOST[:PORT]');
   const { host, port } = parseHostPort(positionals[0]!, 161);
-  const version = values['snmp-version'] ?? (values['v3-user'] ? '3' : '2c');
-  const raw =
-    version === '3'
-      ? {
-          version,
-          user: values['v3-user'],
-          level: values['security-level'],
-          authProtocol: values['auth-protocol'],
-          authKey: values['auth-key'] ?? io.env.LINKWATCH_SNMP_AUTH_KEY,
-          privProtocol: values['priv-protocol'],
-          privKey: values['priv-key'] ?? io.env.LINKWATCH_SNMP_PRIV_KEY,
-          context: values.context,
-        }
-      : { version, community: values.community ?? io.env.LINKWATCH_SNMP_COMMUNITY };
-  const parsed = snmpCredentialsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const flag = (path: PropertyKey[]) => formatPath(path as (string | number)[]).replace(/^version$/, 'snmp-version');
-    throw new UsageError(parsed.error.issues.map((issue) => `${flag(issue.path)}: ${issue.message}`).join('\n'));
-  }
+  const credentials = credentialsFromFlags(values, io.env);
   const options = snmpOptionsFromFlags(values);
-  const result = await probeSnmp({ device: `${host}:${port}`, host, port, credentials: parsed.data }, options);
+  const result = await probeSnmp({ device: `${host}:${port}`, host, port, credentials }, options);
   if (!result.ok) {
     if (values.json) writeJsonError(io, { reason: result.reason, message: result.message });
     else io.stderr.write(`linkwatch probe snmp: ${result.reason}: ${result.message}\n`);

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { languages, type Language } from '../config/alerts.ts';
 import { suggest } from '../config/errors.ts';
@@ -10,7 +9,7 @@ import { verifyBytes } from '../reports/digest.ts';
 import { renderReport } from '../reports/render.ts';
 import { createInfluxHttp } from '../store/influx.ts';
 import { openControl, withStore } from './alerts.ts';
-import { ExitCode, UsageError, type CliIo } from './io.ts';
+import { ExitCode, UsageError, writeWholeFile, type CliIo } from './io.ts';
 
 export const reportHelp = `Usage:
   linkwatch report --period PERIOD [--format json|csv|html|pdf] [--out FILE] [--lang vi|en] [--config FILE]
@@ -36,18 +35,6 @@ verify  checks that FILE is a report as linkwatch made it: every format carries 
 
 Exit codes: 0 done (verify: the digest matches); 1 InfluxDB unusable, or the digest does not
 match; 2 bad arguments or config.`;
-
-/** Writes the whole file or nothing: a report half-written over an old one would be worse than none. */
-async function writeWhole(path: string, bytes: Buffer): Promise<void> {
-  const partial = `${path}.${randomBytes(4).toString('hex')}.part`;
-  try {
-    await writeFile(partial, bytes);
-    await rename(partial, path);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
-}
 
 export async function reportCommand(args: string[], io: CliIo): Promise<ExitCode> {
   if (args[0] === 'verify') return verifyCommand(args.slice(1), io);
@@ -76,7 +63,7 @@ export async function reportCommand(args: string[], io: CliIo): Promise<ExitCode
     if (out === undefined) {
       io.stdout.write(rendered.bytes.toString('utf8'));
     } else {
-      await writeWhole(out, rendered.bytes);
+      await writeWholeFile(out, rendered.bytes);
       io.stderr.write(`${out}: ${format} report of ${report.period.label}${report.period.partial ? ' (partial: the period is not over)' : ''}, sha256:${rendered.digest}\n`);
     }
     return ExitCode.ok;
