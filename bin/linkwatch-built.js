@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --openssl-legacy-provider --max-old-space-size=192
 // Production: the compiled build in build/ (`npm run build`, which `npm ci` runs), on plain node
 // without the tsx loader, which alone costs 30–40 MB of RSS. The heap limit is the one measured by
-// `npm run bench:collector` (README, "Production build"). The legacy OpenSSL provider is for DES,
+// `npm run bench:collector` (README, "Deployment"). The legacy OpenSSL provider is for DES,
 // which SNMPv3 agents still in the field use.
 import { existsSync } from 'node:fs';
 
