@@ -20,8 +20,9 @@ export async function buildDashboard(outDir: string): Promise<void> {
 
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
 
-/** Writes points into one retention policy of the test's database, as the collector would. */
-export async function writePoints(settings: { url: string; database: string }, policy: 'raw' | 'events', points: readonly Point[]): Promise<void> {
+/** Writes points into one retention policy of the test's database, as the collector (or, for
+ * rollup_5m, its continuous queries) would. */
+export async function writePoints(settings: { url: string; database: string }, policy: 'raw' | 'events' | 'rollup_5m', points: readonly Point[]): Promise<void> {
   const response = await fetch(`${settings.url}/write?db=${settings.database}&rp=${policy}&precision=ms`, { method: 'POST', body: points.map((p) => toLine(p)).join('\n') });
   if (response.status !== 204) throw new Error(`writing ${points.length} points to ${policy}: HTTP ${response.status} ${await response.text()}`);
 }

@@ -87,8 +87,9 @@ describe('linkwatch collector (the daemon)', () => {
     const policies = await policiesNow();
     expect(policies.map((policy) => policy.name).sort()).toEqual(expect.arrayContaining(['raw', 'rollup_1h', 'rollup_5m']));
     expect(policies.find((policy) => policy.name === 'raw')?.default).toBe(true);
-    const cqs = await influx.showContinousQueries();
-    expect(cqs.filter((cq) => (cq as { name: string }).name.endsWith('interface_traffic')).length).toBeGreaterThanOrEqual(2);
+    // The continuous queries are created after the policies: wait for them too.
+    const trafficQueries = async () => (await influx.showContinousQueries().catch(() => [])).filter((cq) => (cq as { name: string }).name.endsWith('interface_traffic')).length;
+    expect(await waitFor(async () => (await trafficQueries()) >= 2, 20_000)).toBe(true);
   });
 
   it('writes the documented series, readable back with InfluxQL', async () => {

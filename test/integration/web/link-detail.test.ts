@@ -19,6 +19,7 @@ import { ARTIFACTS, buildDashboard, launchChromium, writePoints } from '../../he
 const URL = process.env.LINKWATCH_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086';
 const DATABASE = `lw_web_${process.pid}_detail`;
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 86_400_000;
 const LINK = 'nam-xe-vnpt';
 const TAGS = { site: 'nam-xe', device: 'nam-xe-router', interface: 'WAN1', link: LINK };
@@ -35,7 +36,7 @@ links:
   - {id: ${LINK}, site: nam-xe, kind: internet, provider: VNPT, device: nam-xe-router, interface: WAN1, targets: [127.0.0.3], capacity: {downMbps: 100, upMbps: 50}}
 `);
 
-const write = (policy: 'raw' | 'events', points: Point[]) => writePoints(config.influx, policy, points);
+const write = (policy: 'raw' | 'events' | 'rollup_5m', points: Point[]) => writePoints(config.influx, policy, points);
 
 describe('the link detail view in Chromium', () => {
   let dir = '';
@@ -62,8 +63,22 @@ describe('the link detail view in Chromium', () => {
         }),
       ),
     ]);
+    // The collector's rounds around the outage, rolled up: down needs evidence, and time without
+    // any round is unknown, not down.
+    const bucket = 5 * MINUTE;
+    const first = Math.floor((outageStart - 6 * HOUR) / bucket) * bucket;
+    await write(
+      'rollup_5m',
+      Array.from({ length: (12 * HOUR) / bucket }, (_, i) => first + i * bucket).map((at) =>
+        point('icmp', at, { site: 'nam-xe', link: LINK, target: '127.0.0.3' }, { up_mean: at + bucket > outageStart && at < outageStart + outageMs ? 0 : 1 } as never),
+      ),
+    );
     const outageTags = { site: 'nam-xe', entity_kind: 'link', entity: LINK, kind: 'outage' };
     await write('events', [
+      // Monitored since six days ago, as the engine records it: up, down for the outage, up again.
+      point('entity_state', now - 6 * DAY, { site: 'nam-xe', entity_kind: 'link', entity: LINK }, { state: 'up', previous: 'unknown', since_ms: now - 6 * DAY, flapping: 0 }),
+      point('entity_state', outageStart, { site: 'nam-xe', entity_kind: 'link', entity: LINK }, { state: 'down', previous: 'up', since_ms: outageStart, flapping: 0 }),
+      point('entity_state', outageStart + outageMs, { site: 'nam-xe', entity_kind: 'link', entity: LINK }, { state: 'up', previous: 'down', since_ms: outageStart + outageMs, flapping: 0 }),
       point('entity_state', now - 2 * DAY, { site: 'nam-xe', entity_kind: 'link', entity: LINK }, { state: 'up', previous: 'down', since_ms: now - 2 * DAY, flapping: 0 }),
       point('outage', outageStart, outageTags, { open: 1, cause: 'no-reply', maintenance: 0 }),
       point('outage', outageStart, outageTags, { open: 0, end_ms: outageStart + outageMs, duration_s: outageMs / 1000, rounds: 20, cause: 'no-reply', maintenance: 0 }),
