@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Language } from '../config/alerts.ts';
 import type { Availability } from '../model/availability.ts';
-import type { DeviceFacts } from '../model/facts.ts';
 import type { Logger } from '../model/logger.ts';
 import { fromSettings, type MaintenanceWindow } from '../model/maintenance.ts';
 import { latencyFigures, scorecard, trafficFigures } from '../model/report-figures.ts';
@@ -9,10 +8,10 @@ import type { ReportPeriod } from '../model/report-period.ts';
 import { REPORT_SCHEMA, type AuditReport, type ChangeEntry, type DeviceEntry, type InterfaceEntry, type LinkEntry, type SiteEntry } from '../model/report.ts';
 import { availabilityOf, linkIndex, subjectsOf, type ReadPeriod } from '../store/availability-figures.ts';
 import { readAvailabilityRecords, ROLLUP_LAG_MS } from '../store/availability.ts';
+import { latestRecordedFacts } from '../store/facts-history.ts';
 import type { ControlStore } from '../store/control.ts';
 import { rows, type InfluxHttp } from '../store/influx.ts';
 import { bucketCount, readLinkBuckets, type LinkBuckets } from '../store/report-series.ts';
-import { measurements } from '../store/schema.ts';
 import { niceStep } from '../store/series.ts';
 
 // An audit report from the store: every site, link and device of the inventory over the period,
@@ -50,8 +49,6 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
   return results;
 }
 
-const factFields = Object.keys(measurements.device_facts.fields) as (keyof DeviceFacts)[];
-
 function interfacesOf(json: unknown): InterfaceEntry[] {
   if (typeof json !== 'string' || json === '') return [];
   try {
@@ -67,26 +64,15 @@ function interfacesOf(json: unknown): InterfaceEntry[] {
   }
 }
 
-/** Each device's newest device_facts point before `beforeMs`: the inventory at the period's end. */
+/** The inventory at the period's end, as the report prints it: the store's newest facts before then. */
 async function factsBefore(influx: InfluxHttp, beforeMs: number): Promise<Map<string, DeviceEntry['facts']>> {
-  const result = await influx.query(`SELECT * FROM "events"."device_facts" WHERE time < ${Math.floor(beforeMs)}ms GROUP BY "device" ORDER BY time DESC LIMIT 1`, { epoch: 'ms' });
-  const found = new Map<string, DeviceEntry['facts']>();
-  for (const [index, series] of (result.series ?? []).entries()) {
-    const device = series.tags?.device;
-    const row = rows(result, index)[0];
-    if (!device || !row || typeof row.time !== 'number') continue;
-    const field = (name: (typeof factFields)[number]) => (typeof row[name] === 'string' ? (row[name] as string) : '');
-    found.set(device, {
-      vendor: field('manufacturer'),
-      model: field('model'),
-      firmware: field('firmware_rev') || field('software_rev'),
-      serial: field('serial'),
-      sysName: field('sys_name'),
-      seenMs: row.time,
-      interfaces: interfacesOf(row.interfaces),
-    });
-  }
-  return found;
+  const recorded = await latestRecordedFacts(influx, { beforeMs });
+  return new Map(
+    [...recorded].map(([device, { facts, atMs }]) => [
+      device,
+      { vendor: facts.manufacturer, model: facts.model, firmware: facts.firmware_rev || facts.software_rev, serial: facts.serial, sysName: facts.sys_name, seenMs: atMs, interfaces: interfacesOf(facts.interfaces) },
+    ]),
+  );
 }
 
 async function changesWithin(influx: InfluxHttp, period: { fromMs: number; toMs: number }, devices: ReadonlySet<string>): Promise<ChangeEntry[]> {

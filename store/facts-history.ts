@@ -40,9 +40,11 @@ export interface RecordedFacts {
 }
 
 /** Each device's newest device_facts point (one row per device: the last point, not the last
- * value of each field, so a field the device stopped reporting reads as absent). */
-export async function latestRecordedFacts(client: InfluxHttp, options: { signal?: AbortSignal } = {}): Promise<Map<string, RecordedFacts>> {
-  const result = await client.query(`SELECT * FROM "events"."device_facts" GROUP BY "device" ORDER BY time DESC LIMIT 1`, { epoch: 'ms', ...(options.signal ? { signal: options.signal } : {}) });
+ * value of each field, so a field the device stopped reporting reads as absent); with `beforeMs`,
+ * the newest before then (the inventory at a report period's end). */
+export async function latestRecordedFacts(client: InfluxHttp, options: { signal?: AbortSignal; beforeMs?: number } = {}): Promise<Map<string, RecordedFacts>> {
+  const before = options.beforeMs === undefined ? '' : ` WHERE time < ${Math.floor(options.beforeMs)}ms`;
+  const result = await client.query(`SELECT * FROM "events"."device_facts"${before} GROUP BY "device" ORDER BY time DESC LIMIT 1`, { epoch: 'ms', ...(options.signal ? { signal: options.signal } : {}) });
   const found = new Map<string, RecordedFacts>();
   for (const [index, series] of (result.series ?? []).entries()) {
     const device = series.tags?.device;
