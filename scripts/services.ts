@@ -107,14 +107,17 @@ function ourInfluxdPid(options: InfluxdOptions): number | undefined {
   return undefined;
 }
 
-export async function startInfluxd(options: InfluxdOptions, log: (line: string) => void): Promise<void> {
+/** What `startInfluxd` found: whoever started an influxd is the one to stop it. */
+export type InfluxdStart = 'started' | 'already-ours' | 'foreign';
+
+export async function startInfluxd(options: InfluxdOptions, log: (line: string) => void): Promise<InfluxdStart> {
   if (ourInfluxdPid(options) !== undefined && (await pingInflux(options.httpPort))) {
     log(`influxd already running on 127.0.0.1:${options.httpPort} (started by linkwatch)`);
-    return;
+    return 'already-ours';
   }
   if (await pingInflux(options.httpPort)) {
     log(`an InfluxDB not started by linkwatch already answers on 127.0.0.1:${options.httpPort}; using it`);
-    return;
+    return 'foreign';
   }
   if (!existsSync('/usr/bin/influxd')) {
     throw new Error('influxd is not installed: run `npm run services -- install` as root (Debian package "influxdb")');
@@ -130,7 +133,7 @@ export async function startInfluxd(options: InfluxdOptions, log: (line: string) 
   while (Date.now() < deadline) {
     if (await pingInflux(options.httpPort)) {
       log(`influxd started on 127.0.0.1:${options.httpPort} (pid ${child.pid}, data in ${options.dir})`);
-      return;
+      return 'started';
     }
     if (child.exitCode !== null || ourInfluxdPid(options) === undefined) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -153,9 +156,13 @@ export async function stopInfluxd(options: InfluxdOptions, log: (line: string) =
   log(`influxd stopped (pid ${pid})`);
 }
 
-export async function installPackages(log: (line: string) => void): Promise<void> {
+/** What `npm run demo` needs: the database, ICMP, and namespaces with packet loss for the
+ * simulated district's faults (snmpd and its tools to poke at the simulated routers). */
+export const DEMO_PACKAGES = ['influxdb', 'snmpd', 'snmp', 'iputils-ping', 'fping', 'iproute2', 'nftables'] as const satisfies readonly (typeof DEBIAN_PACKAGES)[number][];
+
+export async function installPackages(log: (line: string) => void, packages: readonly string[] = DEBIAN_PACKAGES): Promise<void> {
   const missing: string[] = [];
-  for (const name of DEBIAN_PACKAGES) {
+  for (const name of packages) {
     const status = await run('dpkg-query', ['-W', '-f=${Status}', name]).then(
       ({ stdout }) => stdout,
       () => '',

@@ -210,7 +210,7 @@ export const measurements = {
     },
   },
   api_token: {
-    description: 'An API token for scripts, as `linkwatch tokens` or the API made it: only a hash of the secret is kept. Time is its creation; revoking rewrites the same point.',
+    description: 'An API token for scripts, as the API made it (`POST /api/v1/tokens`): only a hash of the secret is kept. Time is its creation; revoking rewrites the same point.',
     retention: 'events',
     tags: { token_id: 'the public part of the token (lw_<id>_…)' },
     fields: {

@@ -33,7 +33,9 @@ export async function privateInflux(httpPort: number, extra: { authEnabled?: boo
     url,
     log,
     settings: (database, extra = {}) => ({ url, database, ...extra }),
-    start: () => startInfluxd(options, record),
+    start: async () => {
+      await startInfluxd(options, record);
+    },
     stop: () => stopInfluxd(options, record),
     async dispose() {
       await stopInfluxd(options, record);
