@@ -8,9 +8,9 @@ import type { ReportPeriod } from '../model/report-period.ts';
 import { REPORT_SCHEMA, type AuditReport, type ChangeEntry, type DeviceEntry, type InterfaceEntry, type LinkEntry, type SiteEntry } from '../model/report.ts';
 import { availabilityOf, linkIndex, subjectsOf, type ReadPeriod } from '../store/availability-figures.ts';
 import { readAvailabilityRecords, ROLLUP_LAG_MS } from '../store/availability.ts';
-import { latestRecordedFacts } from '../store/facts-history.ts';
+import { latestRecordedFacts, recordedFactChanges } from '../store/facts-history.ts';
 import type { ControlStore } from '../store/control.ts';
-import { rows, type InfluxHttp } from '../store/influx.ts';
+import type { InfluxHttp } from '../store/influx.ts';
 import { bucketCount, readLinkBuckets, type LinkBuckets } from '../store/report-series.ts';
 import { niceStep } from '../store/series.ts';
 
@@ -75,17 +75,6 @@ async function factsBefore(influx: InfluxHttp, beforeMs: number): Promise<Map<st
   );
 }
 
-async function changesWithin(influx: InfluxHttp, period: { fromMs: number; toMs: number }, devices: ReadonlySet<string>): Promise<ChangeEntry[]> {
-  const result = await influx.query(`SELECT "before", "after", "device", "site", "fact" FROM "events"."fact_change" WHERE time >= ${Math.floor(period.fromMs)}ms AND time < ${Math.floor(period.toMs)}ms ORDER BY time ASC`, {
-    epoch: 'ms',
-  });
-  return rows(result).flatMap((row): ChangeEntry[] =>
-    typeof row.time === 'number' && typeof row.device === 'string' && devices.has(row.device) && typeof row.fact === 'string'
-      ? [{ atMs: row.time, device: row.device, ...(typeof row.site === 'string' && row.site !== '' ? { site: row.site } : {}), fact: row.fact, before: typeof row.before === 'string' ? row.before : '', after: typeof row.after === 'string' ? row.after : '' }]
-      : [],
-  );
-}
-
 export async function buildReport(options: BuildReportOptions): Promise<AuditReport> {
   const { config, influx, control, period, nowMs } = options;
   const settings = config.reports;
@@ -105,7 +94,10 @@ export async function buildReport(options: BuildReportOptions): Promise<AuditRep
     readAvailabilityRecords(influx, { fromMs: read.startMs, toMs: read.endMs, stepMs: read.stepMs, checkedUntilMs: read.checkedUntilMs, openEndMs: toMs }),
     control.maintenanceWindows(),
     factsBefore(influx, toMs),
-    changesWithin(influx, { fromMs: period.startMs, toMs }, new Set(config.devices.map((device) => device.id))),
+    recordedFactChanges(influx, { fromMs: period.startMs, toMs, order: 'oldest' }).then((all) => {
+      const devices = new Set(config.devices.map((device) => device.id));
+      return all.filter((change): change is ChangeEntry => devices.has(change.device));
+    }),
   ]);
   const maintenance: MaintenanceWindow[] = [...fromSettings(config.alerts.maintenance, timeZone), ...stored];
   const figureOf = (subject: (typeof subjects)['link'][number]): Availability =>

@@ -1,6 +1,6 @@
 import type { InfluxSettings } from '../config/schema.ts';
 import type { DeviceFacts } from '../model/facts.ts';
-import { createInfluxHttp, rows, type InfluxHttp } from './influx.ts';
+import { createInfluxHttp, literal, rows, type InfluxHttp } from './influx.ts';
 import { measurements } from './schema.ts';
 
 /** The last facts recorded for each device, so a change across a restart is still noticed. */
@@ -55,4 +55,43 @@ export async function latestRecordedFacts(client: InfluxHttp, options: { signal?
     found.set(device, { device, ...(site ? { site } : {}), facts: entry as unknown as DeviceFacts, atMs: row.time });
   }
   return found;
+}
+
+/** One change the collector saw in a device's facts (the fact_change measurement): a serial
+ * (device replaced), a firmware or software revision, or `interface:NAME` added, removed or
+ * changed. `before` is empty for an interface added, `after` for one removed. */
+export interface RecordedFactChange {
+  atMs: number;
+  device: string;
+  site?: string;
+  /** The device_facts field that changed, or `interface:NAME`. */
+  fact: string;
+  before: string;
+  after: string;
+}
+
+export interface FactChangesQuery {
+  /** [fromMs, toMs): epoch ms. */
+  fromMs: number;
+  toMs: number;
+  device?: string;
+  /** Oldest first (a report's list) or newest first (the API's). */
+  order: 'oldest' | 'newest';
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+/** The recorded fact changes of a range, read and decoded in one place for the API's
+ * /fact-changes and the audit reports' inventory. */
+export async function recordedFactChanges(client: InfluxHttp, query: FactChangesQuery): Promise<RecordedFactChange[]> {
+  const where = [`time >= ${Math.floor(query.fromMs)}ms`, `time < ${Math.ceil(query.toMs)}ms`, ...(query.device !== undefined ? [`"device" = ${literal(query.device)}`] : [])];
+  const result = await client.query(
+    `SELECT "before", "after", "device", "site", "fact" FROM "events"."fact_change" WHERE ${where.join(' AND ')} ORDER BY time ${query.order === 'oldest' ? 'ASC' : 'DESC'}${query.limit !== undefined ? ` LIMIT ${query.limit}` : ''}`,
+    { epoch: 'ms', ...(query.signal ? { signal: query.signal } : {}) },
+  );
+  return rows(result).flatMap((row): RecordedFactChange[] =>
+    typeof row.time === 'number' && typeof row.device === 'string' && typeof row.fact === 'string'
+      ? [{ atMs: row.time, device: row.device, ...(typeof row.site === 'string' && row.site !== '' ? { site: row.site } : {}), fact: row.fact, before: typeof row.before === 'string' ? row.before : '', after: typeof row.after === 'string' ? row.after : '' }]
+      : [],
+  );
 }

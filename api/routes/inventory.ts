@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { latestRecordedFacts, type RecordedFacts } from '../../store/facts-history.ts';
-import { literal, rows } from '../../store/influx.ts';
+import { latestRecordedFacts, recordedFactChanges, type RecordedFactChange, type RecordedFacts } from '../../store/facts-history.ts';
 import type { ApiDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { deviceView, linkView, siteView } from '../inventory.ts';
@@ -13,17 +12,8 @@ const FACTS_TTL_MS = 60_000;
 const byId = z.strictObject({ id: idParam });
 const DAY_MS = 86_400_000;
 
-/** One change the collector saw in a device's facts (the fact_change measurement): a serial
- * (device replaced), a firmware or software revision, or `interface:NAME` added, removed or
- * changed. `before` is empty for an interface added, `after` for one removed. */
-export interface FactChangeView {
-  atMs: number;
-  device: string;
-  site?: string;
-  fact: string;
-  before: string;
-  after: string;
-}
+/** One change the collector saw in a device's facts: the store's decoding, served as is. */
+export type FactChangeView = RecordedFactChange;
 
 const factChangesQuery = z.strictObject({ device: idParam.optional(), from: timeParam.optional(), to: timeParam.optional(), limit: limitParam(5_000, 1_000) });
 
@@ -62,14 +52,8 @@ export function inventoryRoutes(deps: ApiDeps): Route[] {
         if (query.device !== undefined) find(config.devices, 'device', query.device);
         const range = resolveRange(query, { nowMs: clock(), defaultMs: 365 * DAY_MS });
         if (!range.ok) throw new ApiError('invalid-parameter', range.message);
-        const where = [`time >= ${range.fromMs}ms`, `time <= ${range.toMs}ms`, ...(query.device !== undefined ? [`"device" = ${literal(query.device)}`] : [])];
-        // One more than asked, to tell a full answer from a cut one.
-        const result = await influx.query(`SELECT "before", "after", "device", "site", "fact" FROM "events"."fact_change" WHERE ${where.join(' AND ')} ORDER BY time DESC LIMIT ${query.limit + 1}`, { epoch: 'ms' });
-        const changes = rows(result).flatMap((row): FactChangeView[] =>
-          typeof row.time === 'number' && typeof row.device === 'string' && typeof row.fact === 'string'
-            ? [{ atMs: row.time, device: row.device, ...(typeof row.site === 'string' && row.site !== '' ? { site: row.site } : {}), fact: row.fact, before: typeof row.before === 'string' ? row.before : '', after: typeof row.after === 'string' ? row.after : '' }]
-            : [],
-        );
+        // One more than asked, to tell a full answer from a cut one; `to` is inclusive here.
+        const changes = await recordedFactChanges(influx, { fromMs: range.fromMs, toMs: range.toMs + 1, ...(query.device !== undefined ? { device: query.device } : {}), order: 'newest', limit: query.limit + 1 });
         return { changes: changes.slice(0, query.limit), truncated: changes.length > query.limit };
       },
     }),
