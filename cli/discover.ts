@@ -20,6 +20,7 @@ import {
   type SnmpTarget,
 } from '../collector/probes/snmp/probe.ts';
 import { unsupportedCrypto } from '../collector/probes/snmp/session.ts';
+import { mapLimited } from '../model/map-limited.ts';
 import { formatBitsPerSecond } from './format.ts';
 import { ExitCode, UsageError, writeJsonError, type CliIo } from './io.ts';
 import { credentialsFromFlags, SNMP_SECRET_VARIABLES, snmpCredentialOptions } from './snmp-flags.ts';
@@ -414,31 +415,23 @@ export interface SweepOptions {
  */
 export async function sweep(options: SweepOptions): Promise<HostOutcome[]> {
   const { hosts } = options;
-  const outcomes: HostOutcome[] = new Array(hosts.length);
   const spacingMs = 1_000 / options.ratePerSecond;
   const startedAt = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < hosts.length) {
-      const index = next++;
-      const address = hosts[index]!;
-      // Timers may fire a fraction of a millisecond early: wait until the slot has truly come.
-      for (let wait = startedAt + index * spacingMs - performance.now(); wait > 0; wait = startedAt + index * spacingMs - performance.now()) {
-        await sleep(Math.ceil(wait));
-      }
-      let result: SnmpProbeResult;
-      try {
-        result = await options.probe(address);
-      } catch (error) {
-        result = probeFailure('internal', `${address}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const outcome = { address, result };
-      outcomes[index] = outcome;
-      options.onSettled?.(outcome);
+  return mapLimited(hosts, options.concurrency, async (address, index): Promise<HostOutcome> => {
+    // Timers may fire a fraction of a millisecond early: wait until the slot has truly come.
+    for (let wait = startedAt + index * spacingMs - performance.now(); wait > 0; wait = startedAt + index * spacingMs - performance.now()) {
+      await sleep(Math.ceil(wait));
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, hosts.length) }, worker));
-  return outcomes;
+    let result: SnmpProbeResult;
+    try {
+      result = await options.probe(address);
+    } catch (error) {
+      result = probeFailure('internal', `${address}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const outcome = { address, result };
+    options.onSettled?.(outcome);
+    return outcome;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { REPORT_SCHEMA, type AuditReport, type ChangeEntry, type DeviceEntry, ty
 import { availabilityOf, linkIndex, subjectsOf, type ReadPeriod } from '../store/availability-figures.ts';
 import { readAvailabilityRecords, ROLLUP_LAG_MS } from '../store/availability.ts';
 import { latestRecordedFacts, recordedFactChanges } from '../store/facts-history.ts';
+import { mapLimited } from '../model/map-limited.ts';
 import type { ControlStore } from '../store/control.ts';
 import type { InfluxHttp } from '../store/influx.ts';
 import { bucketCount, readLinkBuckets, type LinkBuckets } from '../store/report-series.ts';
@@ -34,19 +35,6 @@ export interface BuildReportOptions {
   nowMs: number;
   language?: Language;
   logger?: Logger;
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function interfacesOf(json: unknown): InterfaceEntry[] {
