@@ -1,5 +1,4 @@
 import type { Language } from '../config/alerts.ts';
-import type { DeviceRole, LinkKind, SiteKind } from '../config/schema.ts';
 import type { EntityKind } from '../model/alerts.ts';
 import type { MissReason, Scorecard } from '../model/report-figures.ts';
 import type { PeriodKind } from '../model/report-period.ts';
@@ -186,30 +185,8 @@ export const entityKindWords: Record<EntityKind, Words> = {
   device: { vi: 'Thiết bị', en: 'Device' },
 };
 
-export const siteKindWords: Record<SiteKind, Words> = {
-  'district-centre': { vi: 'Trung tâm huyện', en: 'District centre' },
-  town: { vi: 'Thị trấn', en: 'Town' },
-  commune: { vi: 'Xã', en: 'Commune' },
-  other: { vi: 'Khác', en: 'Other' },
-};
-
-export const linkKindWords: Record<LinkKind, Words> = {
-  internet: { vi: 'Internet', en: 'Internet' },
-  tslcd: { vi: 'TSLCD', en: 'TSLCD' },
-  wan: { vi: 'WAN', en: 'WAN' },
-  lan: { vi: 'LAN', en: 'LAN' },
-};
-
-export const deviceRoleWords: Record<DeviceRole, Words> = {
-  router: { vi: 'Bộ định tuyến', en: 'Router' },
-  switch: { vi: 'Bộ chuyển mạch', en: 'Switch' },
-  firewall: { vi: 'Tường lửa', en: 'Firewall' },
-  'access-point': { vi: 'Điểm phát Wi-Fi', en: 'Access point' },
-  server: { vi: 'Máy chủ', en: 'Server' },
-  ups: { vi: 'Bộ lưu điện (UPS)', en: 'UPS' },
-  modem: { vi: 'Modem', en: 'Modem' },
-  other: { vi: 'Khác', en: 'Other' },
-};
+// The inventory's kinds and roles read as the dashboard's inventory names them: one table.
+export { deviceRoleLabels as deviceRoleWords, linkKindLabels as linkKindWords, siteKindLabels as siteKindWords } from '../web/lib/inventory.ts';
 
 /** An outage record's kind: `unreachable` is down because something upstream is, which the
  * entity's own provider cannot fix; the rest is its own failure. */
