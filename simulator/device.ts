@@ -170,6 +170,11 @@ interface InterfaceState extends SimInterface {
 const counterNames = ['inOctets', 'outOctets', 'inUcastPkts', 'outUcastPkts', 'inErrors', 'outErrors', 'inDiscards', 'outDiscards'] as const;
 type CounterName = (typeof counterNames)[number];
 
+/** How long a device has been up when its simulation starts: 2 hours to 40 days, from the seed.
+ * Exported so that history written before the start (simulator/history.ts) can boot the device
+ * when the live one booted, and sysUpTime runs on without a jump. */
+export const defaultUptimeMs = (seed: number): number => Math.round(2 * 3_600_000 + unitHash(seed, 101) * 40 * 86_400_000);
+
 /** Builds a device from its spec. Throws on an unknown profile id (a scenario or test bug). */
 export function createSimDevice(options: SimDeviceOptions): SimDevice {
   const { spec } = options;
@@ -178,7 +183,7 @@ export function createSimDevice(options: SimDeviceOptions): SimDevice {
   const plan = planInterfaces(profile, spec.links);
   const links = new Map(spec.links.map((link) => [link.id, link]));
 
-  let bootMs = options.nowMs - (options.uptimeMs ?? Math.round(2 * 3_600_000 + unitHash(seed, 101) * 40 * 86_400_000));
+  let bootMs = options.nowMs - (options.uptimeMs ?? defaultUptimeMs(seed));
   let reboots = 0;
   let indexGeneration = 0;
   const saturation = new Map<string, number>();

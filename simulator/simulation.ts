@@ -1,6 +1,6 @@
 import type { Config, Link } from '../config/schema.ts';
 import { createSimClock } from './clock.ts';
-import type { FaultOutcome, SimAgent } from './contracts.ts';
+import type { FaultOutcome, SimAgent, SimDeviceSpec } from './contracts.ts';
 import type { Fault, FaultKind, FaultOf, ScheduledFault, TruthRecord } from './faults.ts';
 import { simulatedInventory, profileFor } from './inventory.ts';
 import { createSimNetwork, type ManagedSimNetwork } from './network.ts';
@@ -42,6 +42,9 @@ export interface Simulation {
   /** Faults playing now. */
   active(): TruthRecord[];
   agent(deviceId: string): SimAgent | undefined;
+  /** What each agent was started from (profile, seed, links): a week of history written from
+   * the same specs (simulator/history.ts) carries the same traffic on into the live data. */
+  readonly deviceSpecs: readonly SimDeviceSpec[];
   /** Resolves when the scenario's duration has passed. */
   readonly finished: Promise<void>;
   stop(): Promise<void>;
@@ -218,6 +221,35 @@ const appliers: { [K in FaultKind]: Applier<K> } = {
 const subjectOf = (fault: Fault): Pick<TruthRecord, 'site' | 'link' | 'device'> =>
   'site' in fault ? { site: fault.site } : 'link' in fault ? { link: fault.link } : { device: fault.device };
 
+/**
+ * The spec of every simulated SNMP agent: the simulated inventory's device (address and
+ * credentials), its site and links, a vendor profile and a seed. Pure, so that anything that
+ * must behave like the running agents (the history of simulator/history.ts) builds the same
+ * devices. Devices without SNMP get no agent: they answer only ping.
+ */
+export function simDeviceSpecs(input: { config: Config; inventory: Config; seed: number }): SimDeviceSpec[] {
+  const { config, inventory } = input;
+  const sites = new Map(config.sites.map((site) => [site.id, site]));
+  const simulatedDevices = new Map(inventory.devices.map((device) => [device.id, device]));
+  const specs: SimDeviceSpec[] = [];
+  let index = 0;
+  for (const device of config.devices) {
+    const simulated = simulatedDevices.get(device.id)!;
+    if (!simulated.snmp) continue;
+    const site = sites.get(device.site)!;
+    specs.push({
+      device: simulated,
+      site,
+      links: inventory.links.filter((link) => link.device === device.id),
+      profile: profileFor(device, index++, site.kind),
+      credentials: simulated.snmp.credentials,
+      // After the increment, as the agents were always seeded: the same seed, the same traffic.
+      seed: input.seed * 100_003 + index,
+    });
+  }
+  return specs;
+}
+
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
   const log = options.log ?? (() => undefined);
   const { config } = options;
@@ -241,32 +273,13 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
 
   try {
     const mibs = createSimMibCache();
-    const siteKind = new Map(config.sites.map((site) => [site.id, site]));
     const inventory = simulatedInventory(config, network, { speed: options.speed });
-    const simulatedDevices = new Map(inventory.config.devices.map((device) => [device.id, device]));
+    const deviceSpecs = simDeviceSpecs({ config, inventory: inventory.config, seed: options.seed });
     // All at once: the network side binds a site's sockets with one helper process per site.
-    const polled = config.devices.filter((device) => simulatedDevices.get(device.id)!.snmp);
-    const sockets = await Promise.all(polled.map((device) => network.bindSnmpSocket(device.id)));
-    let index = 0;
-    for (const [position, device] of polled.entries()) {
-      const simulated = simulatedDevices.get(device.id)!;
-      if (!simulated.snmp) continue;
-      const site = siteKind.get(device.site)!;
-      const socket = sockets[position]!;
-      const agent = await startSimAgent({
-        spec: {
-          device: simulated,
-          site,
-          links: inventory.config.links.filter((link) => link.device === device.id),
-          profile: profileFor(device, index++, site.kind),
-          credentials: simulated.snmp.credentials,
-          seed: options.seed * 100_003 + index,
-        },
-        clock,
-        socket,
-        mibs,
-      });
-      agents.set(device.id, agent);
+    const sockets = await Promise.all(deviceSpecs.map((spec) => network.bindSnmpSocket(spec.device.id)));
+    for (const [position, spec] of deviceSpecs.entries()) {
+      const agent = await startSimAgent({ spec, clock, socket: sockets[position]!, mibs });
+      agents.set(spec.device.id, agent);
     }
     const ctx: Context = { config, network, agents, links: new Map(config.links.map((link) => [link.id, link])), holds: new Map() };
     log(`simulating ${config.sites.length} sites, ${agents.size} SNMP agents, ${config.links.length} links (${network.mode} mode, speed ×${options.speed})`);
@@ -340,6 +353,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
       end: (id) => endFault(id),
       active: () => [...active.values()].map((entry) => entry.record),
       agent: (deviceId) => agents.get(deviceId),
+      deviceSpecs,
       finished,
       stop: async () => {
         if (stopped) return;

@@ -9,7 +9,7 @@ import { parseConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
 import { generateDistrict } from '../../../simulator/inventory.ts';
 import { expandTimeline, parseScenario } from '../../../simulator/scenario.ts';
-import { startSimulation, type Simulation } from '../../../simulator/simulation.ts';
+import { simDeviceSpecs, startSimulation, type Simulation } from '../../../simulator/simulation.ts';
 import { readTruth } from '../../../simulator/truth.ts';
 
 // The whole simulator in netns mode: a generated district, a scenario of faults on a
@@ -69,6 +69,16 @@ faults:
     expect(device(communeRouter).address).toMatch(/^10\.251\.\d+\.\d+$/);
     expect(simulation.inventory.collector.snmp.interval).toBe(1_000);
     expect(simulation.inventoryYaml).toContain('community: linkwatch-sim');
+  });
+
+  it('tells which specs its agents were started from, as simDeviceSpecs makes them', async () => {
+    expect(simulation.deviceSpecs.map((spec) => spec.device.id)).toEqual(config.devices.filter((d) => d.snmp).map((d) => d.id));
+    expect(simulation.deviceSpecs).toEqual(simDeviceSpecs({ config, inventory: simulation.inventory, seed: 1 }));
+    // The agent answers with the spec's device: its sysName and the address of the inventory.
+    const core = simulation.deviceSpecs.find((spec) => spec.device.id === 'dc-router')!;
+    expect(core.device.address).toBe(device('dc-router').address);
+    const result = await poll('dc-router');
+    expect(result.ok && result.system.name).toBe(core.device.id);
   });
 
   it('answers SNMP (v2c and v3) and ping before any fault', async () => {
