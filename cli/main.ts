@@ -14,6 +14,7 @@ const commands: Record<string, Command> = {
   'check-config': { summary: 'validate a config file and exit', load: async () => import('./check-config.ts').then((m) => ({ help: m.checkConfigHelp, run: m.checkConfig })) },
   'import-csv': { summary: 'turn a spreadsheet of sites and links (CSV) into inventory YAML', load: async () => import('./import-csv.ts').then((m) => ({ help: m.importCsvHelp, run: m.importCsvCommand })) },
   discover: { summary: 'sweep a subnet with SNMP and print inventory entries for what answers', load: async () => import('./discover.ts').then((m) => ({ help: m.discoverHelp, run: m.discoverCommand })) },
+  demo: { summary: 'run linkwatch on a simulated district with a week of history (npm run demo)', load: async () => import('./demo.ts').then((m) => ({ help: m.demoHelp, run: m.demoCommand })) },
   sim: { summary: 'run a simulated district network and play a scenario of faults', load: async () => import('./sim.ts').then((m) => ({ help: m.simHelp, run: m.simCommand })) },
   alerts: { summary: 'list open alerts, acknowledge one', load: async () => import('./alerts.ts').then((m) => ({ help: m.alertsHelp, run: m.alertsCommand })) },
   maintenance: { summary: 'add, list or end maintenance windows', load: async () => import('./maintenance.ts').then((m) => ({ help: m.maintenanceHelp, run: m.maintenanceCommand })) },

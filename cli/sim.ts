@@ -40,7 +40,8 @@ TP-Link and FortiGate routers, and ICMP targets) and plays the scenario's faults
                            simulations at once need a prefix and subnets of their own
 Shipped scenarios (scenarios/):
   on the sample inventory or --sites N:  calm-day, month, upstream-failure (N ≥ 2)
-  on the sample inventory only:          storm-day (its faults name the sample's sites)
+  on the sample inventory only:          storm-day (its faults name the sample's sites), demo (an
+                                         hour in real time; \`linkwatch demo\` plays it)
 Runs until the scenario's duration has passed, or SIGINT/SIGTERM.`;
 
 export async function simCommand(args: string[], io: CliIo): Promise<ExitCode> {
