@@ -14,3 +14,16 @@ export interface DeviceFacts {
   interface_count: number;
   interfaces: string;
 }
+
+/** One change the collector saw in a device's facts (the fact_change measurement): a serial
+ * (device replaced), a firmware or software revision, or `interface:NAME` added, removed or
+ * changed. `before` is empty for an interface added, `after` for one removed. */
+export interface FactChange {
+  atMs: number;
+  device: string;
+  site?: string;
+  /** The device_facts field that changed, or `interface:NAME`. */
+  fact: string;
+  before: string;
+  after: string;
+}

@@ -2,6 +2,7 @@ import type { Language } from '../config/alerts.ts';
 import type { Availability } from './availability.ts';
 import type { LatencyFigures, Scorecard, TrafficFigures } from './report-figures.ts';
 import type { PeriodKind } from './report-period.ts';
+import type { FactChange } from './facts.ts';
 
 // The audit report as one document: what the JSON format is, and what the CSV, HTML and PDF
 // formats render. Built by reports/build.ts from the store; the definitions it follows are
@@ -56,15 +57,8 @@ export interface DeviceEntry {
   facts?: { vendor: string; model: string; firmware: string; serial: string; sysName: string; seenMs: number; interfaces: InterfaceEntry[] };
 }
 
-export interface ChangeEntry {
-  atMs: number;
-  device: string;
-  site?: string;
-  /** The device_facts field that changed, or `interface:NAME`. */
-  fact: string;
-  before: string;
-  after: string;
-}
+/** A fact change within the period, as recorded. */
+export type ChangeEntry = FactChange;
 
 export interface AuditReport {
   schema: typeof REPORT_SCHEMA;

@@ -1,5 +1,5 @@
 import type { InfluxSettings } from '../config/schema.ts';
-import type { DeviceFacts } from '../model/facts.ts';
+import type { DeviceFacts, FactChange } from '../model/facts.ts';
 import { createInfluxHttp, literal, rows, type InfluxHttp } from './influx.ts';
 import { measurements } from './schema.ts';
 
@@ -57,18 +57,8 @@ export async function latestRecordedFacts(client: InfluxHttp, options: { signal?
   return found;
 }
 
-/** One change the collector saw in a device's facts (the fact_change measurement): a serial
- * (device replaced), a firmware or software revision, or `interface:NAME` added, removed or
- * changed. `before` is empty for an interface added, `after` for one removed. */
-export interface RecordedFactChange {
-  atMs: number;
-  device: string;
-  site?: string;
-  /** The device_facts field that changed, or `interface:NAME`. */
-  fact: string;
-  before: string;
-  after: string;
-}
+/** A fact change as the store decodes it: the model's shape. */
+export type RecordedFactChange = FactChange;
 
 export interface FactChangesQuery {
   /** [fromMs, toMs): epoch ms. */
