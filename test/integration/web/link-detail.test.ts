@@ -45,7 +45,10 @@ describe('the link detail view in Chromium', () => {
   let page: Page;
   const now = Date.now();
   const t0 = Math.floor((now - 60 * MINUTE) / MINUTE) * MINUTE;
-  const outageStart = Math.floor((now - 5 * DAY) / MINUTE) * MINUTE;
+  // Noon (Vietnam time) five days ago: an outage at "now minus five days" would cross local
+  // midnight when the test runs just before it, and be split over two days of the strip.
+  const VIETNAM_MS = 7 * HOUR;
+  const outageStart = Math.floor((now + VIETNAM_MS) / DAY) * DAY - VIETNAM_MS - 5 * DAY + 12 * HOUR;
   const outageMs = 595_000;
   // Traffic every minute for 21 minutes, the 11th missing: In (i+1) Mbps, Out half of it.
   const minutes = Array.from({ length: 21 }, (_, i) => i).filter((i) => i !== 10);
