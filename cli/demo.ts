@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
@@ -21,6 +20,7 @@ import { ensureRetention } from '../store/retention.ts';
 import { DEMO_DATABASE, DEMO_PASSWORD, DEMO_USER, demoConfigYaml, describeComing } from './demo-config.ts';
 import { loadInventoryToSimulate } from './sim.ts';
 import { ExitCode, UsageError, type CliIo } from './io.ts';
+import { freeTcpPort, portTaken } from './ports.ts';
 import { openPolicyWriters } from '../collector/storage/writers.ts';
 import { createLogger } from '../collector/logger.ts';
 
@@ -136,7 +136,7 @@ export async function demoCommand(args: string[], io: CliIo): Promise<ExitCode> 
 
     mkdirSync(dataDir, { recursive: true });
     const configFile = join(dataDir, 'linkwatch.yaml');
-    const collectorListen = `127.0.0.1:${await freePort()}`;
+    const collectorListen = `127.0.0.1:${await freeTcpPort()}`;
     const yaml = demoConfigYaml({ inventoryYaml: simulation.inventoryYaml, influxUrl: influx.url, listen: values.listen, collectorListen, dataDir, passwordHash: await hashPassword(DEMO_PASSWORD) });
     const parsed = parseConfig(yaml);
     if (!parsed.ok) throw new Error(`the demo's config is invalid (a bug): ${parsed.errors.map((error) => `${error.path}: ${error.message}`).join('; ')}`);
@@ -317,35 +317,6 @@ async function waitHealthy(urls: readonly string[], child: ChildProcess, signal:
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
   return { ok: false, message: signal.aborted ? 'stopped' : `no healthy answer within 60 s from ${[...pending].join(', ')}` };
-}
-
-/** Why HOST:PORT cannot be listened on now, or undefined when it can. */
-async function portTaken(host: string, port: number): Promise<string | undefined> {
-  const server = createServer();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, resolve);
-    });
-    return undefined;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
-
-/** A port free now on loopback, for the collector's /healthz (the demo reads it to know the
- * collector runs). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function tail(file: string, lines: number): string {

@@ -5,7 +5,7 @@
 // yet when it runs. `npm test` runs it first (pretest), `npm run demo` too; each is a no-op
 // when everything is current.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,8 +34,16 @@ function run(args) {
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (${result.status ?? result.signal}${result.error ? `: ${result.error.message}` : ''})`);
 }
 
-/** What the build is made from (tsconfig.build.json's include, and the dashboard's files). */
-const SOURCES = ['cli', 'config', 'collector', 'store', 'model', 'api', 'reports', 'simulator', 'web', 'scripts', 'test/helpers'];
+/** What the build is made from: tsconfig.build.json's include, read so that the two cannot drift
+ * apart (a pattern counts as the folder before its first wildcard), and the whole dashboard
+ * folder, which Vite builds. */
+export function buildSources() {
+  const file = join(root, 'tsconfig.build.json');
+  // tsconfig allows comments; this one keeps them on lines of their own.
+  const { include } = JSON.parse(readFileSync(file, 'utf8').replace(/^\s*\/\/.*$/gm, ''));
+  if (!Array.isArray(include)) throw new Error(`${file}: no "include" list to tell what the build is made from`);
+  return [...include.map((pattern) => pattern.split(/[*?{]/)[0].replace(/\/+$/, '') || '.'), 'web'];
+}
 
 export function ensureInstalled() {
   const installed = join(root, 'node_modules', '.package-lock.json');
@@ -45,7 +53,7 @@ export function ensureInstalled() {
     return;
   }
   const built = Math.min(mtime(join(root, 'build', 'cli', 'main.js')), mtime(join(root, 'web', 'dist', 'index.html')));
-  if (built === 0 || newest(SOURCES, ['.ts', '.css', '.html', '.mjs']) > built) {
+  if (built === 0 || newest(buildSources(), ['.ts', '.css', '.html', '.mjs']) > built) {
     say('the build is missing or older than the sources: npm run build');
     run(['run', 'build']);
   }

@@ -1,14 +1,8 @@
 import dgram from 'node:dgram';
-import { createServer } from 'node:net';
+import { freeTcpPort } from '../../cli/ports.ts';
 
 /** A loopback TCP port nothing listens on (bound, then released). */
-export async function closedTcpPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export const closedTcpPort = freeTcpPort;
 
 /** A loopback UDP port nothing listens on (bound, then released): for an agent that is not
  * there, or for a receiver to bind next (net-snmp cannot take port 0). */
