@@ -36,3 +36,15 @@ export class Secret {
 }
 
 export const isSecret = (value: unknown): value is Secret => value instanceof Secret;
+
+/** `text` with every secret's value (raw and URL-encoded, as it appears in a path) replaced by
+ * `<secret>`. Error texts from fetch, undici and nodemailer may quote the URL or the command. */
+export function redactSecrets(text: string, secrets: readonly (Secret | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret || secret.length === 0) continue;
+    const value = secret.reveal();
+    for (const form of new Set([value, encodeURIComponent(value)])) out = out.split(form).join(REDACTED);
+  }
+  return out;
+}

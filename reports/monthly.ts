@@ -1,9 +1,10 @@
 import cron from 'node-cron';
-import { createTransport } from 'nodemailer';
 import type { ChannelSettingsOf } from '../config/alerts.ts';
 import type { ReportFormat } from '../config/reports.ts';
 import type { Config } from '../config/schema.ts';
+import { redactSecrets } from '../config/secret.ts';
 import { localTime, parseLocalDateTime } from '../config/time.ts';
+import { createSmtpTransport } from '../mail/smtp.ts';
 import type { Logger } from '../model/logger.ts';
 import { parsePeriod, previousMonth } from '../model/report-period.ts';
 import type { AuditReport } from '../model/report.ts';
@@ -43,6 +44,10 @@ export interface MonthlyReportsOptions {
   logger: Logger;
   clock: () => number;
   chromium?: string;
+  /** How long the SMTP server may keep us waiting at each step (default 60 s: a report's PDF is
+   * megabytes on a district's uplink). A server that hangs fails the send, which the next check
+   * tries again, instead of holding every later check behind it. */
+  smtpTimeoutMs?: number;
 }
 
 export interface MonthlyReports {
@@ -98,12 +103,7 @@ export function createMonthlyReports(options: MonthlyReportsOptions): MonthlyRep
       const rendered = [];
       for (const format of monthly.formats) rendered.push({ format, file: await renderReport(report, format, { ...(options.chromium ? { chromium: options.chromium } : {}) }) });
       const { subject, text } = emailText(report, rendered);
-      const transport = createTransport({
-        host: channel.host,
-        port: channel.port,
-        secure: channel.secure ?? channel.port === 465,
-        ...(channel.username !== undefined ? { auth: { user: channel.username, pass: channel.password?.reveal() ?? '' } } : {}),
-      });
+      const transport = createSmtpTransport(channel, { timeoutMs: options.smtpTimeoutMs ?? 60_000 });
       try {
         await transport.sendMail({
           from: channel.from,
@@ -121,9 +121,7 @@ export function createMonthlyReports(options: MonthlyReportsOptions): MonthlyRep
       return { kind: 'sent', period, recipients };
     } catch (error) {
       // An SMTP server may echo what it was sent: the password never reaches the log or the store.
-      const password = channel.password?.reveal();
-      const text = (error as Error).message;
-      const message = password ? text.split(password).join('<secret>') : text;
+      const message = redactSecrets((error as Error).message, [channel.password]);
       await record(period, 'failed', { message }).catch(() => undefined);
       logger.warn({ period, err: message }, 'monthly report not sent; will try again');
       return { kind: 'failed', period, message };

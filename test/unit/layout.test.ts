@@ -29,9 +29,11 @@ describe('the layout keeps the flow one way', () => {
   it.each([
     ['store', ['config', 'model', 'store']],
     ['model', ['config', 'model']],
+    // The SMTP transport, shared by the alert channel and the monthly report.
+    ['mail', ['config', 'model', 'mail']],
     ['api', ['config', 'model', 'store', 'api', 'reports']],
     // web/lib is pure (the dashboard's formatter): a report prints dates and numbers as the page does.
-    ['reports', ['config', 'model', 'store', 'reports', 'web']],
+    ['reports', ['config', 'model', 'store', 'reports', 'mail', 'web']],
   ])('%s/ imports only from %j', (folder, allowed) => {
     const offending = sources(folder).flatMap((file) => [...importedFolders(file)].filter((reached) => !allowed.includes(reached)).map((reached) => `${file} → ${reached}/`));
     expect(offending).toEqual([]);

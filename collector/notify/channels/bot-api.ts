@@ -1,6 +1,7 @@
 import type { Secret } from '../../../config/secret.ts';
 import { excerpt, post } from './http.ts';
-import { failure, redactSecrets, type ChannelDeps, type SendResult } from './types.ts';
+import { redactSecrets } from '../../../config/secret.ts';
+import { failure, type ChannelDeps, type SendResult } from './types.ts';
 
 // Telegram's Bot API and Zalo's Bot Platform share a shape: POST {baseUrl}/bot{token}/sendMessage
 // with {chat_id, text}, answered by {ok: true, result} or {ok: false, error_code, description}.

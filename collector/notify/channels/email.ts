@@ -1,8 +1,6 @@
-import { createTransport } from 'nodemailer';
-import { redactSecrets, failure, type ChannelFactory, type SendResult } from './types.ts';
-
-// nodemailer: the maintained standard for SMTP from Node; it handles STARTTLS, AUTH, UTF-8
-// headers (Vietnamese subjects) and MIME, none of which is worth writing again.
+import { redactSecrets } from '../../../config/secret.ts';
+import { createSmtpTransport } from '../../../mail/smtp.ts';
+import { failure, type ChannelFactory, type SendResult } from './types.ts';
 
 /** A Message-ID local part from an id: only characters safe in `dot-atom-text`, reversible
  * (`=XX` hex escapes), so the same notification always gets the same Message-ID. */
@@ -38,15 +36,7 @@ function classify(error: unknown, clean: (text: string) => string): SendResult {
 }
 
 export const createEmailChannel: ChannelFactory<'email'> = (settings, deps) => {
-  const transport = createTransport({
-    host: settings.host,
-    port: settings.port,
-    secure: settings.secure ?? settings.port === 465,
-    ...(settings.username !== undefined ? { auth: { user: settings.username, pass: settings.password?.reveal() ?? '' } } : {}),
-    connectionTimeout: deps.timeoutMs,
-    greetingTimeout: deps.timeoutMs,
-    socketTimeout: deps.timeoutMs,
-  });
+  const transport = createSmtpTransport(settings, { timeoutMs: deps.timeoutMs });
   const clean = (text: string) => redactSecrets(text, [settings.password]);
   const domain = domainOf(settings.from);
   return {

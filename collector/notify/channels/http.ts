@@ -1,5 +1,6 @@
 import type { Secret } from '../../../config/secret.ts';
-import { failure, redactSecrets, type SendFailure } from './types.ts';
+import { redactSecrets } from '../../../config/secret.ts';
+import { failure, type SendFailure } from './types.ts';
 
 export type HttpResult = { ok: true; status: number; body: string } | SendFailure;
 

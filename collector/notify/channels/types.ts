@@ -1,5 +1,4 @@
 import type { ChannelKind, ChannelSettingsOf, Language } from '../../../config/alerts.ts';
-import type { Secret } from '../../../config/secret.ts';
 import type { Notification } from '../../../model/alerts.ts';
 import type { RenderedMessage } from '../messages.ts';
 
@@ -37,19 +36,5 @@ export interface ChannelDeps {
 }
 
 export type ChannelFactory<K extends ChannelKind> = (settings: ChannelSettingsOf<K>, deps: ChannelDeps) => Channel;
-
-const REDACTED = '<secret>';
-
-/** `text` with every secret's value (raw and URL-encoded, as it appears in a path) replaced by
- * `<secret>`. Error texts from fetch, undici and nodemailer may quote the URL or the command. */
-export function redactSecrets(text: string, secrets: readonly (Secret | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (!secret || secret.length === 0) continue;
-    const value = secret.reveal();
-    for (const form of new Set([value, encodeURIComponent(value)])) out = out.split(form).join(REDACTED);
-  }
-  return out;
-}
 
 export const failure = (reason: SendFailureReason, retryable: boolean, message: string): SendFailure => ({ ok: false, reason, retryable, message });

@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import type { Notification } from '../../../model/alerts.ts';
 import { excerpt, post } from './http.ts';
 import { Secret } from '../../../config/secret.ts';
-import { failure, redactSecrets, type ChannelFactory, type OutgoingMessage } from './types.ts';
+import { redactSecrets } from '../../../config/secret.ts';
+import { failure, type ChannelFactory, type OutgoingMessage } from './types.ts';
 
 /** `sha256=<hex HMAC-SHA256 of the exact body bytes>`, as in `X-Linkwatch-Signature`. Receivers
  * compute the same over the raw body they received (before parsing it) and compare. */

@@ -1,3 +1,4 @@
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMonthlyReports, dueMonth } from '../../../reports/monthly.ts';
 import { verifyBytes } from '../../../reports/digest.ts';
@@ -32,12 +33,12 @@ describe('dueMonth', () => {
 describe('the monthly report by e-mail', () => {
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
   let nowMs = Date.parse('2026-12-01T07:05:00+07:00');
-  const config = () =>
+  const config = (smtpPort = smtp.port) =>
     testConfig(`
 influx: {url: "${URL}", database: ${DATABASE}}
 alerts:
   channels:
-    office: {type: email, host: 127.0.0.1, port: ${smtp.port}, secure: false, from: "linkwatch <lw@huyen.gov.vn>", to: [it@huyen.gov.vn]}
+    office: {type: email, host: 127.0.0.1, port: ${smtpPort}, secure: false, from: "linkwatch <lw@huyen.gov.vn>", to: [it@huyen.gov.vn]}
 reports:
   organisation: Huyện Bát Xát
   monthly: {channel: office, to: [lanh-dao@huyen.gov.vn, it@huyen.gov.vn], formats: [csv, html]}
@@ -92,5 +93,25 @@ links:
     const retried = createMonthlyReports({ config: config(), influx, control: createControlStore({ settings: settings.influx }), logger: quietLogger, clock: () => nowMs })!;
     expect(await retried.check()).toMatchObject({ kind: 'sent', period: '2026-12' });
     expect(smtp.mails).toHaveLength(1);
+  }, 60_000);
+
+  it('gives up on an SMTP server that never answers, so the next check can try again', async () => {
+    // A server that takes the connection and never greets, as one behind a broken firewall does.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const settings = config(port);
+      nowMs = Date.parse('2027-02-01T07:30:00+07:00');
+      const monthly = createMonthlyReports({ config: settings, influx: createInfluxHttp(settings.influx), control: createControlStore({ settings: settings.influx }), logger: quietLogger, clock: () => nowMs, smtpTimeoutMs: 500 })!;
+      const startedMs = Date.now();
+      expect(await monthly.check()).toMatchObject({ kind: 'failed', period: '2027-01', message: expect.stringMatching(/greeting|timeout/i) });
+      expect(Date.now() - startedMs).toBeLessThan(10_000);
+      expect(sockets.size).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   }, 60_000);
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { botSendMessage, sendMessageUrl } from '../../../collector/notify/channels/bot-api.ts';
 import { messageIdPart } from '../../../collector/notify/channels/email.ts';
 import { channelFactories } from '../../../collector/notify/channels/index.ts';
-import { redactSecrets } from '../../../collector/notify/channels/types.ts';
+import { redactSecrets } from '../../../config/secret.ts';
 import { createWebhookChannel, signature } from '../../../collector/notify/channels/webhook.ts';
 import { renderMessage } from '../../../collector/notify/messages.ts';
 import { channelKinds } from '../../../config/alerts.ts';
