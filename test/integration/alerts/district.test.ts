@@ -8,21 +8,16 @@ import { stringify } from 'yaml';
 import { createControlStore, type ControlStore } from '../../../store/control.ts';
 import { engineControl } from '../../../collector/alerts/engine-control.ts';
 import { cleanCutNoticeMs } from '../../../collector/alerts/deadline.ts';
-import { createAlertEngine, type AlertEngine } from '../../../collector/alerts/engine.ts';
-import { systemClock, timerTicks } from '../../../collector/clock.ts';
-import { createCollector, type Collector } from '../../../collector/collector.ts';
-import { silentLogger } from '../../../collector/logger.ts';
-import { createCollectorMetrics } from '../../../collector/metrics.ts';
-import { createNotifier, sendTestMessage, type LinkwatchNotifier } from '../../../collector/notify/notifier.ts';
+import { sendTestMessage } from '../../../collector/notify/notifier.ts';
 import { influxQuery } from '../../../store/influx.ts';
 import { ensureRetention } from '../../../store/retention.ts';
-import { openPolicyWriters, type PolicyWriters } from '../../../collector/storage/writers.ts';
 import { parseConfig } from '../../../config/load.ts';
 import type { Config, InfluxSettings } from '../../../config/schema.ts';
 import { generateDistrict } from '../../../simulator/inventory.ts';
 import { startSimulation, type Simulation } from '../../../simulator/simulation.ts';
 import { readTruth } from '../../../simulator/truth.ts';
 import { selectRows } from '../../helpers/influx.ts';
+import { startPipeline, type Pipeline } from '../../helpers/pipeline.ts';
 import { mailHeader, startSmtpReceiver } from '../notify/receivers.ts';
 
 // Section 4 of the alerts issue, end to end: a simulated district (network namespaces, SNMP
@@ -96,7 +91,7 @@ describe('alerts on a simulated district', () => {
   let hook: Awaited<ReturnType<typeof startHook>>;
   let smtp: Awaited<ReturnType<typeof startSmtpReceiver>>;
   let store: ControlStore;
-  let running: { writer: PolicyWriters; notifier: LinkwatchNotifier; engine: AlertEngine; collector: Collector } | undefined;
+  let running: Pipeline | undefined;
 
   const base = generateDistrict({ sites: 7 });
   const sites = (base.sites as { id: string }[]).map((site) => site.id);
@@ -104,22 +99,10 @@ describe('alerts on a simulated district', () => {
   const [cut, blips, dark, flaps, maintained, internetOnly] = [sites[1]!, sites[2]!, sites[3]!, sites[4]!, sites[5]!, sites[6]!];
 
   const start = async () => {
-    const writer = await openPolicyWriters({ settings: influx, spoolDir: join(dir, 'spool'), spoolMaxBytes: 64 * 1024 * 1024, logger: silentLogger });
-    const created = await createNotifier({ settings: config.alerts, clock: systemClock, logger: silentLogger, sink: writer, backoff: { baseMs: 300, capMs: 1_000 } });
-    if (!created.ok) throw new Error(created.message);
-    let collector: Collector | undefined;
-    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger: silentLogger, control: engineControl(store), controlEveryMs: 300, pollNow: (device) => collector?.pollNow(device), pingNow: (link) => collector?.pingNow(link) });
-    collector = createCollector({ config, clock: systemClock, ticks: timerTicks(COLLECTOR_TICK), sink: writer, logger: silentLogger, metrics: createCollectorMetrics(), observer: engine });
-    await collector.start();
-    await engine.start(timerTicks(EVALUATION));
-    running = { writer, notifier: created.notifier, engine, collector };
+    running = await startPipeline({ config, influx, spoolDir: join(dir, 'spool'), backoff: { baseMs: 300, capMs: 1_000 }, control: engineControl(store), controlEveryMs: 300, collectorTickMs: COLLECTOR_TICK, evaluationMs: EVALUATION });
   };
   const stop = async () => {
-    if (!running) return;
-    await running.collector.stop(2_000);
-    await running.engine.stop();
-    await running.notifier.close();
-    await running.writer.close();
+    await running?.stop();
     running = undefined;
   };
 

@@ -3,13 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { createAlertEngine, type AlertEngine } from '../../../collector/alerts/engine.ts';
-import { systemClock, timerTicks } from '../../../collector/clock.ts';
-import { createCollector, type Collector } from '../../../collector/collector.ts';
-import { silentLogger } from '../../../collector/logger.ts';
-import { createCollectorMetrics } from '../../../collector/metrics.ts';
-import { createNotifier, type LinkwatchNotifier } from '../../../collector/notify/notifier.ts';
-import { openPolicyWriters, type PolicyWriters } from '../../../collector/storage/writers.ts';
 import { parseConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
 import type { AuditReport } from '../../../model/report.ts';
@@ -21,6 +14,7 @@ import { startSimulation, type Simulation } from '../../../simulator/simulation.
 import { createControlStore } from '../../../store/control.ts';
 import { createInfluxHttp, influxQuery } from '../../../store/influx.ts';
 import { backfillRollups, ensureRetention } from '../../../store/retention.ts';
+import { startPipeline, type Pipeline } from '../../helpers/pipeline.ts';
 
 // A compressed stretch of a district's life played by the simulator in network namespaces —
 // link cuts and a power cut at a commune, each a few dozen seconds — with the real collector and
@@ -43,7 +37,7 @@ describe('a report over a simulated stretch matches the ground truth', () => {
   let dir = '';
   let simulation: Simulation;
   let config: Config;
-  let running: { writer: PolicyWriters; notifier: LinkwatchNotifier; engine: AlertEngine; collector: Collector } | undefined;
+  let running: Pipeline | undefined;
   let report: AuditReport;
   const truth: TruthRecord[] = [];
   const district = generateDistrict({ sites: 4 });
@@ -78,15 +72,7 @@ describe('a report over a simulated stretch matches the ground truth', () => {
     );
     if (!withTimings.ok) throw new Error(JSON.stringify(withTimings.errors));
     config = withTimings.config;
-    const writer = await openPolicyWriters({ settings: influx, spoolDir: join(dir, 'spool'), spoolMaxBytes: 16 * 1024 * 1024, logger: silentLogger });
-    const created = await createNotifier({ settings: config.alerts, clock: systemClock, logger: silentLogger, sink: writer });
-    if (!created.ok) throw new Error(created.message);
-    let collector: Collector | undefined;
-    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger: silentLogger, pollNow: (device) => collector?.pollNow(device), pingNow: (link) => collector?.pingNow(link) });
-    collector = createCollector({ config, clock: systemClock, ticks: timerTicks(100), sink: writer, logger: silentLogger, metrics: createCollectorMetrics(), observer: engine });
-    await collector.start();
-    await engine.start(timerTicks(100));
-    running = { writer, notifier: created.notifier, engine, collector };
+    running = await startPipeline({ config, influx, spoolDir: join(dir, 'spool'), spoolMaxBytes: 16 * 1024 * 1024 });
     await waitFor('every link up', everyLinkUp, 60_000);
 
     const startedMs = Date.now();
@@ -103,9 +89,8 @@ describe('a report over a simulated stretch matches the ground truth', () => {
     }
     // The log as the simulator wrote it: the real start and end of each fault, in wall-clock ms.
     truth.push(...readTruth(join(dir, 'truth.jsonl')));
-    await running.collector.stop(2_000);
-    await running.engine.stop();
-    await running.writer.close();
+    await running.stop();
+    running = undefined;
     const endedMs = Date.now();
     // The continuous queries roll up every 5 minutes; the report reads the rollups now.
     await backfillRollups({ settings: influx, from: startedMs - 10 * 60_000, to: endedMs + 5 * 60_000 });
@@ -119,7 +104,8 @@ describe('a report over a simulated stretch matches the ground truth', () => {
   }, 420_000);
 
   afterAll(async () => {
-    if (running) await running.notifier.close();
+    // Stopped already, unless the stretch failed half-way.
+    await running?.stop();
     await simulation?.stop();
     await influxQuery(influx, `DROP DATABASE "${influx.database}"`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });

@@ -5,13 +5,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { startApiServer, type ApiServer } from '../../../api/server.ts';
-import { createAlertEngine, type AlertEngine } from '../../../collector/alerts/engine.ts';
-import { systemClock, timerTicks } from '../../../collector/clock.ts';
-import { createCollector, type Collector } from '../../../collector/collector.ts';
-import { silentLogger } from '../../../collector/logger.ts';
-import { createCollectorMetrics } from '../../../collector/metrics.ts';
-import { createNotifier, type LinkwatchNotifier } from '../../../collector/notify/notifier.ts';
-import { openPolicyWriters, type PolicyWriters } from '../../../collector/storage/writers.ts';
 import { parseConfig } from '../../../config/load.ts';
 import type { Config } from '../../../config/schema.ts';
 import { generateDistrict } from '../../../simulator/inventory.ts';
@@ -19,6 +12,7 @@ import { startSimulation, type Simulation } from '../../../simulator/simulation.
 import { influxQuery } from '../../../store/influx.ts';
 import { ensureRetention } from '../../../store/retention.ts';
 import { quietLogger } from '../../helpers/api.ts';
+import { startPipeline, type Pipeline } from '../../helpers/pipeline.ts';
 import { ARTIFACTS, buildDashboard, launchChromium } from '../../helpers/web.ts';
 
 // The whole chain in a real browser: the simulator's district in network namespaces, the
@@ -39,7 +33,7 @@ describe('the dashboard over a live simulated district', () => {
   let server: ApiServer;
   let browser: Browser;
   let page: Page;
-  let running: { writer: PolicyWriters; notifier: LinkwatchNotifier; engine: AlertEngine; collector: Collector } | undefined;
+  let running: Pipeline | undefined;
   const base = generateDistrict({ sites: 4 });
   const darkSite = (base.sites as { id: string }[])[1]!.id;
 
@@ -77,15 +71,7 @@ describe('the dashboard over a live simulated district', () => {
     if (!withApi.ok) throw new Error(JSON.stringify(withApi.errors));
     config = withApi.config;
 
-    const writer = await openPolicyWriters({ settings: influx, spoolDir: join(dir, 'spool'), spoolMaxBytes: 16 * 1024 * 1024, logger: silentLogger });
-    const created = await createNotifier({ settings: config.alerts, clock: systemClock, logger: silentLogger, sink: writer });
-    if (!created.ok) throw new Error(created.message);
-    let collector: Collector | undefined;
-    const engine = createAlertEngine({ config, clock: systemClock, notifier: created.notifier, sink: writer, logger: silentLogger, pollNow: (device) => collector?.pollNow(device), pingNow: (link) => collector?.pingNow(link) });
-    collector = createCollector({ config, clock: systemClock, ticks: timerTicks(100), sink: writer, logger: silentLogger, metrics: createCollectorMetrics(), observer: engine });
-    await collector.start();
-    await engine.start(timerTicks(100));
-    running = { writer, notifier: created.notifier, engine, collector };
+    running = await startPipeline({ config, influx, spoolDir: join(dir, 'spool'), spoolMaxBytes: 16 * 1024 * 1024 });
 
     server = await startApiServer({ config, logger: quietLogger, listen: '127.0.0.1:0', webRoot: join(dir, 'dist') });
     await engineReaches(darkSite, 'up', 30_000);
@@ -96,12 +82,7 @@ describe('the dashboard over a live simulated district', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (running) {
-      await running.collector.stop(2_000);
-      await running.engine.stop();
-      await running.notifier.close();
-      await running.writer.close();
-    }
+    await running?.stop();
     await simulation?.stop();
     await influxQuery(influx, `DROP DATABASE "${influx.database}"`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
