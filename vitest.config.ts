@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-/** Tests that hold the collector to wall-clock bounds in one-second rounds: run alone, last,
- * because two cores shared with other suites' agents, pings and builds delay a round by seconds
- * (CI measured a clean-cut notice 2.1 s over its bound with the other integration tests beside
- * it). Their bounds stay what the README states, not widened for a loaded machine. */
+/** Tests that hold the collector to wall-clock bounds in one-second rounds: run alone, after the
+ * other integration and browser tests (only the demo test comes later), because two cores shared
+ * with other suites' agents, pings and builds delay a round by seconds (CI measured a clean-cut
+ * notice 2.1 s over its bound with the other integration tests beside it). Their bounds stay what
+ * the README states, not widened for a loaded machine. */
 const timedAlone = [
   'test/integration/alerts/district.test.ts',
   'test/integration/web/live-district.test.ts',
