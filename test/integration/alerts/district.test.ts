@@ -3,11 +3,13 @@ import { mkdtemp } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createControlStore, type ControlStore } from '../../../store/control.ts';
 import { engineControl } from '../../../collector/alerts/engine-control.ts';
-import { cleanCutNoticeMs } from '../../../collector/alerts/deadline.ts';
+import { cleanCutNoticeMs, lostRoundMs } from '../../../collector/alerts/deadline.ts';
+import { createIcmpProber } from '../../../collector/probes/icmp/probe.ts';
 import { sendTestMessage } from '../../../collector/notify/notifier.ts';
 import { influxQuery } from '../../../store/influx.ts';
 import { ensureRetention } from '../../../store/retention.ts';
@@ -80,6 +82,24 @@ async function startHook() {
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** How long `rounds` rounds of the collector's ICMP batch (every link's targets) take on this
+ * machine now, while `lostLink` is cut: each must lose that link's echoes, or it timed the
+ * wrong thing. */
+async function timeLostRounds(config: Config, lostLink: string, rounds: number): Promise<number[]> {
+  const icmp = config.collector.icmp;
+  const prober = createIcmpProber({ engine: icmp.engine });
+  const addresses = [...new Set(config.links.flatMap((link) => link.targets.map((target) => target.address)))];
+  const lost = config.links.find((link) => link.id === lostLink)!.targets.map((target) => target.address);
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const startedMs = Date.now();
+    const results = await prober.probe(addresses, { count: icmp.count, timeoutMs: icmp.timeout, intervalMs: icmp.spacing });
+    times.push(Date.now() - startedMs);
+    for (const address of lost) expect(results.get(address), `${address} while ${lostLink} is cut`).toMatchObject({ ok: false });
+  }
+  return times;
 }
 
 describe('alerts on a simulated district', () => {
@@ -172,10 +192,21 @@ alerts:
   it('plays a cut, blips, a dark site, a flapping link and an outage under maintenance at once', async () => {
     const added = await store.addMaintenance({ id: 'fibre-works', match: { links: [`${maintained}-internet`] }, startMs: Date.now(), endMs: Date.now() + 60_000, comment: 'VNPT splices the fibre', by: 'test' });
     expect(added.ok).toBe(true);
+    // The simulator, the collector, the engine and the receivers share this process's event
+    // loop: its stalls (a loaded machine starves it) delay the notice without any fault of the
+    // engine's, and are measured to be allowed for below.
+    // So does a loaded machine's slowness to spawn ping and read its answers: two rounds of the
+    // collector's batch (every target, the cut one lost) are timed on this machine, now.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const cutAt = Date.now();
     let cutAppliedAt = Infinity;
+    const lostRoundsMs: number[] = [];
     await Promise.all([
-      simulation.inject({ kind: 'link-down', link: `${cut}-internet` }, simulated(20 * INTERVAL)).then(() => (cutAppliedAt = Date.now())),
+      simulation.inject({ kind: 'link-down', link: `${cut}-internet` }, simulated(20 * INTERVAL)).then(async () => {
+        cutAppliedAt = Date.now();
+        lostRoundsMs.push(...(await timeLostRounds(config, `${cut}-internet`, 2)));
+      }),
       simulation.inject({ kind: 'site-dark', site: dark }, simulated(15 * INTERVAL)),
       (async () => {
         await sleep(1_500); // the window is read by the engine within its control period
@@ -200,15 +231,30 @@ alerts:
     ]);
     await sleep(12_000);
 
+    stalls.disable();
+
     // The cut: one down message per route, within the README's bound counted from when the cut
-    // may have been applied, plus a scheduler tick and 500 ms for two rounds of spawning ping and
-    // the webhook's delivery on a loaded machine (CI measured 5.25–5.51 s against 5.1 s); one
-    // recovery with its duration.
+    // may have been applied, plus what this machine measurably adds to it: a scheduler tick, the
+    // two lost rounds on the way (the third and the confirming ping) as long as they took here
+    // rather than `lostRoundMs`, the longest stall of this process's event loop, and 600 ms for
+    // the rest: the scheduler's and the engine's ticks late on a loaded machine, the webhook's
+    // delivery. With two busy processes competing for this machine's two cores the rest came to
+    // 330 ms; CI runs under a fixed 500 ms for all of it measured 5.25–5.86 s against 5.1 s. That
+    // the message leaves on the right round is held by the engine's unit test on an injected
+    // clock (test/unit/alerts/engine.test.ts); this one holds the real pipeline to the bound to
+    // within about a round. Then one recovery with its duration.
     const down = hookFor(`${cut}-internet`, 'firing');
     expect(distinct(down.map((m) => m.alertId))).toHaveLength(1);
     expect(down[0]!.kind).toBe('link-down');
     const bound = cleanCutNoticeMs({ icmp: config.collector.icmp, alerts: config.alerts, evaluationMs: EVALUATION });
-    expect(down[0]!.receivedMs - cutAt).toBeLessThanOrEqual(bound + (cutAppliedAt - cutAt) + COLLECTOR_TICK + 500);
+    const longestStallMs = Math.max(0, Math.round(stalls.max / 1e6) - 10); // past the 10 ms sampling
+    const slowerRoundsMs = lostRoundsMs.reduce((sum, ms) => sum + Math.max(0, ms - lostRoundMs(config.collector.icmp)), 0);
+    const allowed = bound + (cutAppliedAt - cutAt) + COLLECTOR_TICK + slowerRoundsMs + longestStallMs + 600;
+    console.log(
+      `clean cut: outage from +${down[0]!.startedMs - cutAt} ms, message made at +${down[0]!.atMs - cutAt}, received at +${down[0]!.receivedMs - cutAt}; ` +
+        `allowed ${allowed} ms (bound ${bound}, cut applied after ${cutAppliedAt - cutAt}, lost rounds here ${lostRoundsMs.join(' and ')} against ${lostRoundMs(config.collector.icmp)}, longest event-loop stall ${longestStallMs})`,
+    );
+    expect(down[0]!.receivedMs - cutAt).toBeLessThanOrEqual(allowed);
     expect(mailIds('firing')).toContain(down[0]!.alertId);
     const up = hookFor(`${cut}-internet`, 'resolved');
     expect(distinct(up.map((m) => m.alertId))).toEqual([down[0]!.alertId]);
@@ -234,7 +280,7 @@ alerts:
     const flapping = hook.accepted.filter((m) => m.site?.id === flaps && m.event !== 'repeat');
     const told = flapping.map((m) => `${m.kind}:${m.event}`);
     const from = told.indexOf('flapping:firing');
-    expect(told.slice(from)).toEqual(['flapping:firing', 'flapping:resolved']);
+    expect(told.slice(from), `told about ${flaps}: ${told.join(', ')}`).toEqual(['flapping:firing', 'flapping:resolved']);
     expect([['link-down:brief'], ['link-down:firing', 'link-down:resolved']]).toContainEqual(told.slice(0, from));
     expect(flapping.at(-1)!.settledState).toBe('up');
 

@@ -28,6 +28,21 @@ const count = async (policy: string, measurement: string, where = '') => {
 };
 const policies = async () => rows(await influxQuery(settings, `SHOW RETENTION POLICIES ON "${DATABASE}"`)).map((row) => `${String(row.name)}:${String(row.duration)}`).sort();
 
+/** influxd restore returns while InfluxDB still opens the shards it wrote: until then a query
+ * over them answers "shard is disabled" (CI met it at once). The README says to wait for them. */
+async function restoredShardsOpen(timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await Promise.all(['raw', 'events', 'rollup_5m'].map((policy) => influxQuery(settings, `SELECT count(*) FROM "${policy}"./.*/`)));
+      return;
+    } catch (error) {
+      if (!/shard is disabled/.test(String(error)) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 describe('backup and restore as the README says', () => {
   let dir = '';
   afterAll(async () => {
@@ -61,6 +76,7 @@ describe('backup and restore as the README says', () => {
     expect(await count('raw', 'icmp').catch(() => 0)).toBe(0);
 
     await run('influxd', ['restore', '-portable', '-db', DATABASE, '-host', RPC, backup]);
+    await restoredShardsOpen();
     const after = { raw: await count('raw', 'icmp'), outage: await count('events', 'outage'), states: await count('events', 'entity_state'), rollup: await count('rollup_5m', 'icmp', ` WHERE "link" = 'nam-xe-tslcd'`), policies: await policies() };
     expect(after).toEqual(before);
     expect(await readFile(join(backup, 'linkwatch.yaml'), 'utf8')).toBe(await readFile(config, 'utf8'));
